@@ -1,0 +1,307 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 Exotel SIP trunking collection maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Validation and normalisation of every user-supplied value, in one place.
+
+Each rule here comes from the "Validation Rules" table of the Exotel SIP
+trunking API reference (plus NOTES.md for credentials). Validating on our side
+lets a task fail *before* any API write, with a message that names the option
+and the rule, instead of half-applying a list and surfacing the API's terser
+error text.
+
+Normalisers return the canonical form used both for the request body and for
+comparing desired with current state, so ``mode: null`` and ``pstn``, or
+``sip:Host:5061;transport=TLS`` and ``host:5061;transport=tls``, compare equal.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+
+TRUNK_NAME_RE = re.compile(r'^[A-Za-z0-9_]{1,16}$')
+E164_RE = re.compile(r'^\+[0-9]{8,15}$')
+CREDENTIAL_TOKEN_RE = re.compile(r'^[A-Za-z0-9_]+$')
+USER_NAME_RE = re.compile(r'^[A-Za-z0-9_.@-]{1,64}$')
+HOSTNAME_LABEL_RE = re.compile(r'^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$')
+DESTINATION_RE = re.compile(r'^(?P<host>[^:;\s]+):(?P<port>[0-9]{1,5});transport=(?P<transport>[A-Za-z]+)$')
+
+PHONE_MODES = ('pstn', 'flow')
+TRANSPORTS = ('tls', 'tcp')
+DEFAULT_PORTS = {'tls': 5061, 'tcp': 5060}
+FRIENDLY_NAME_MAX = 32
+
+# The API rejects these as destinations ("Destination is not a valid Ip or
+# Fqdn"); the reference names RFC 5737 and private ranges explicitly.
+DOCUMENTATION_NETWORKS = tuple(
+    ipaddress.ip_network(net) for net in ('192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24')
+)
+
+E164_RULE = "must be in E.164 format: '+' followed by 8 to 15 digits, e.g. +919876543210"
+
+
+class ValidationError(ValueError):
+    """Bad user input, detected before anything is sent to the API."""
+
+    def __init__(self, option, rule, value=None):
+        self.option = option
+        self.rule = rule
+        if value is None:
+            message = '%s %s' % (option, rule)
+        else:
+            message = '%s %s (got %s)' % (option, rule, _show(value))
+        super(ValidationError, self).__init__(message)
+
+
+def _show(value):
+    """Render a rejected value safely: repr escapes CR/LF and other control characters."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + '...'
+
+
+def _require_string(value, option):
+    if not isinstance(value, str):
+        raise ValidationError(option, 'must be a string, not %s' % type(value).__name__, value)
+    return value
+
+
+def validate_trunk_name(value, option='name'):
+    _require_string(value, option)
+    if not TRUNK_NAME_RE.match(value):
+        raise ValidationError(option, 'must be 1 to 16 characters of letters, digits and underscores', value)
+    return value
+
+
+NSO_CODES = ('ANY-ANY',)
+
+
+def validate_nso_code(value, option='nso_code'):
+    # "any any", shown on one portal page, is refused live (NOTES.md).
+    if value not in NSO_CODES:
+        raise ValidationError(option, 'must be ANY-ANY, the only code the API accepts', value)
+    return value
+
+
+def validate_domain_name(value, option='domain_name'):
+    _require_string(value, option)
+    _validate_hostname(value, option)
+    return value
+
+
+def normalize_phone_number(value, option='phone_number'):
+    _require_string(value, option)
+    if not E164_RE.match(value):
+        raise ValidationError(option, E164_RULE, value)
+    return value
+
+
+def normalize_mode(value, option='mode'):
+    """Return ``pstn``, ``flow`` or None (not managed). Upper case is rejected, as the API does."""
+    if value is None:
+        return None
+    if value not in PHONE_MODES:
+        raise ValidationError(option, 'must be one of pstn, flow (lower case)', value)
+    return value
+
+
+def effective_mode(api_mode):
+    """The API reports a mapping created without a mode as ``mode: null``, which routes as pstn."""
+    return api_mode or 'pstn'
+
+
+def normalize_ipv4(value, option='ip'):
+    _require_string(value, option)
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        raise ValidationError(option, 'must be a valid IPv4 address (four numbers 0-255)', value)
+    if address.version != 4:
+        raise ValidationError(option, 'must be an IPv4 address; the Exotel API does not accept IPv6', value)
+    return str(address)
+
+
+def normalize_mask(value, option='mask'):
+    # bool is an int subclass; a quoted "24" is most likely a typo for a CIDR length,
+    # and the API itself wants a JSON integer.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(option, 'must be an integer from 1 to 32 (not a quoted string)', value)
+    if not 1 <= value <= 32:
+        raise ValidationError(option, 'must be an integer from 1 to 32', value)
+    return value
+
+
+def normalize_acl_entry(ip, mask=None, option='ip', mask_option='mask'):
+    """Return ``(ip, mask)`` from ``a.b.c.d``, ``a.b.c.d/n`` and/or an explicit mask.
+
+    ``203.0.113.5`` and ``203.0.113.5/32`` are the same entry. A CIDR suffix that
+    disagrees with an explicit ``mask`` is ambiguous, so it is an error.
+    """
+    _require_string(ip, option)
+    if '/' in ip:
+        address, _sep, suffix = ip.partition('/')
+        if not suffix.isdigit():
+            raise ValidationError(option, 'must be an IPv4 address or CIDR a.b.c.d/n with n from 1 to 32', ip)
+        cidr_mask = normalize_mask(int(suffix), option)
+        if mask is not None and normalize_mask(mask, mask_option) != cidr_mask:
+            raise ValidationError(mask_option, 'conflicts with the /%d suffix of %s %s' % (cidr_mask, option, ip), mask)
+        return normalize_ipv4(address, option), cidr_mask
+    return normalize_ipv4(ip, option), normalize_mask(32 if mask is None else mask, mask_option)
+
+
+def ip_in_acl(ip, acl_entries):
+    """True when ``ip`` lies inside one of the ``(ip, mask)`` networks."""
+    address = ipaddress.ip_address(ip)
+    for entry_ip, entry_mask in acl_entries:
+        if address in ipaddress.ip_network('%s/%d' % (entry_ip, entry_mask), strict=False):
+            return True
+    return False
+
+
+def public_ipv4_problem(ip):
+    """Why the API would refuse ``ip`` as a destination, or None when it is a public address."""
+    address = ipaddress.ip_address(ip)
+    if any(address in net for net in DOCUMENTATION_NETWORKS):
+        return 'is a documentation address (RFC 5737), which the API refuses; use your server\'s real public IP'
+    if address.is_private or address.is_loopback or address.is_link_local:
+        return 'is a private/loopback address, which the API refuses; use a publicly routable IP or an FQDN'
+    if address.is_multicast or address.is_reserved or address.is_unspecified:
+        return 'is not a routable unicast address'
+    return None
+
+
+def is_ipv4_literal(host):
+    try:
+        return ipaddress.ip_address(host).version == 4
+    except ValueError:
+        return False
+
+
+def _validate_hostname(host, option):
+    labels = host.split('.')
+    if len(host) > 253 or len(labels) < 2 or not all(HOSTNAME_LABEL_RE.match(label) for label in labels) \
+            or not labels[-1].isalpha():
+        raise ValidationError(option, 'host must be a public IPv4 address or a fully qualified domain name', host)
+    return host.lower()
+
+
+def validate_port(value, option='port'):
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+        raise ValidationError(option, 'must be an integer from 1 to 65535', value)
+    return value
+
+
+def validate_transport(value, option='transport'):
+    if value not in TRANSPORTS:
+        raise ValidationError(option, 'must be tls or tcp (the API does not accept udp)', value)
+    return value
+
+
+def build_destination(host, port=None, transport='tls', option='host'):
+    """Canonical ``host:port;transport=x`` string (the form the API accepts on POST)."""
+    transport = validate_transport(transport, 'transport' if option == 'host' else option)
+    _require_string(host, option)
+    if any(char.isspace() for char in host) or any(char in host for char in ':;/@'):
+        raise ValidationError(option, 'must be a bare IPv4 address or FQDN without spaces, ports or parameters', host)
+    if is_ipv4_literal(host):
+        host = normalize_ipv4(host, option)
+        problem = public_ipv4_problem(host)
+        if problem:
+            raise ValidationError(option, problem, host)
+    else:
+        if re.match(r'^[0-9.]+$', host):
+            raise ValidationError(option, 'must be a valid IPv4 address (four numbers 0-255)', host)
+        host = _validate_hostname(host, option)
+    if port is None:
+        port = DEFAULT_PORTS[transport]
+    port = validate_port(port, 'port' if option == 'host' else option)
+    return '%s:%d;transport=%s' % (host, port, transport)
+
+
+def normalize_destination(value, option='destination'):
+    """Parse ``[sip:]host:port;transport=tls|tcp`` into the canonical POST form.
+
+    Anything but that exact shape is refused: the string ends up in SIP
+    signalling, so stray parameters, spaces or CR/LF are never passed through.
+    """
+    _require_string(value, option)
+    text = value
+    if text[:4].lower() == 'sip:':
+        text = text[4:]
+    match = DESTINATION_RE.match(text)
+    if not match:
+        raise ValidationError(
+            option, "must look like host:port;transport=tls or host:port;transport=tcp (optionally prefixed with sip:)", value)
+    transport = match.group('transport').lower()
+    if transport not in TRANSPORTS:
+        raise ValidationError(option, 'transport must be tls or tcp (the API does not accept udp)', value)
+    return build_destination(match.group('host'), int(match.group('port')), transport, option)
+
+
+def destination_key(api_destination):
+    """Comparable form of a destination as the API returns it (``sip:`` prefix added on the way out)."""
+    text = api_destination or ''
+    if text[:4].lower() == 'sip:':
+        text = text[4:]
+    return text.lower()
+
+
+def destination_host(canonical):
+    return canonical.split(':', 1)[0]
+
+
+def validate_credential_password(value, option='password'):
+    _require_string(value, option)
+    if not CREDENTIAL_TOKEN_RE.match(value):
+        # Never echo the rejected password itself.
+        raise ValidationError(option, 'may contain only letters, digits and underscores (the API rejects other characters)')
+    return value
+
+
+def validate_friendly_name(value, option='friendly_name'):
+    if value is None:
+        return None
+    _require_string(value, option)
+    if not CREDENTIAL_TOKEN_RE.match(value) or len(value) > FRIENDLY_NAME_MAX:
+        raise ValidationError(option, 'must be 1 to %d letters, digits or underscores' % FRIENDLY_NAME_MAX, value)
+    return value
+
+
+def validate_user_name(value, option='user_name'):
+    _require_string(value, option)
+    if not USER_NAME_RE.match(value):
+        raise ValidationError(option, 'must be 1 to 64 characters of letters, digits, and _ . @ -', value)
+    return value
+
+
+def reject_duplicates(keys, option):
+    """Two input entries with the same identity are a mistake in the task; say which."""
+    seen = set()
+    for key in keys:
+        if key in seen:
+            raise ValidationError(option, 'lists the same entry more than once', key)
+        seen.add(key)
+
+
+def require_non_empty(items, option):
+    if not items:
+        raise ValidationError(option, 'must list at least one entry (to remove entries, list them with state=absent)')
+    return items
+
+
+# Trunk settings the API documents, each with the validator of its value. A new
+# setting is one line here.
+SETTING_VALIDATORS = {
+    'trunk_external_alias': normalize_phone_number,
+}
+
+
+def validate_setting(name, value, option='settings'):
+    if name not in SETTING_VALIDATORS:
+        raise ValidationError(option, 'names an unknown setting; known settings: %s' % ', '.join(sorted(SETTING_VALIDATORS)), name)
+    if value is None:
+        raise ValidationError('%s.%s' % (option, name) if option == 'settings' else 'value', 'must be set')
+    return SETTING_VALIDATORS[name](value, '%s.%s' % (option, name) if option == 'settings' else 'value')

@@ -1,0 +1,207 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 Exotel SIP trunking collection maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+---
+module: exotel_trunk_number
+short_description: Map phone numbers (ExoPhones) to an Exotel SIP trunk and set their routing mode
+version_added: 1.0.0
+description:
+  - Maps one phone number (O(phone_number)) or a list of them (O(numbers)) to a trunk, sets each
+    number's routing mode, and removes mappings.
+  - The trunk's numbers are read once (every page, 50 per request) and only what differs is written,
+    so 1,000 numbers that are already in place cost about 20 read requests and no write.
+  - A mapping created without a mode is reported by the API as C(mode=null), which routes as
+    V(pstn); this module treats the two as equal.
+  - A mode change is a C(PUT) to the mapping's numeric id (never the phone number).
+author:
+  - Exotel SIP trunking collection maintainers
+extends_documentation_fragment:
+  - exotel.sip_trunking.exotel
+  - exotel.sip_trunking.exotel.attributes
+  - exotel.sip_trunking.exotel.trunk_reference
+  - exotel.sip_trunking.exotel.entry_state
+options:
+  phone_number:
+    description:
+      - One phone number in E.164 format (V(+) then 8 to 15 digits), for example V(+919876543210).
+      - Mutually exclusive with O(numbers).
+    type: str
+  mode:
+    description:
+      - Routing mode. V(pstn) routes calls to the telephone network; V(flow) routes them to an Exotel
+        flow (StreamKit / voice AI bot). Lower case only, as the API requires.
+      - When omitted, a new mapping is created without a mode (which behaves as V(pstn)) and the mode
+        of an existing mapping is left alone.
+      - With O(numbers), the mode of the entries given as plain strings.
+    type: str
+    choices: [pstn, flow]
+  numbers:
+    description:
+      - Phone numbers to manage, each an E.164 string or a dictionary with C(phone_number) and
+        optional C(mode).
+      - Mutually exclusive with O(phone_number).
+    type: list
+    elements: raw
+'''
+
+EXAMPLES = r'''
+- name: Map one number for outbound (PSTN) calling
+  exotel.sip_trunking.exotel_trunk_number:
+    trunk_name: outbound_trunk
+    phone_number: "+919876543210"
+    mode: pstn
+
+- name: Map many numbers with one read of the trunk's list; a StreamKit number in flow mode
+  exotel.sip_trunking.exotel_trunk_number:
+    trunk_sid: "{{ trunk.trunk.trunk_sid }}"
+    numbers:
+      - "+919876543210"
+      - "+918040264208"
+      - phone_number: "+912240000001"
+        mode: flow
+
+- name: Make the list exclusive - unmap every other number of the trunk
+  exotel.sip_trunking.exotel_trunk_number:
+    trunk_name: outbound_trunk
+    numbers: "{{ pbx_numbers }}"
+    mode: pstn
+    purge: true
+
+- name: Unmap a number
+  exotel.sip_trunking.exotel_trunk_number:
+    trunk_name: outbound_trunk
+    phone_number: "+919876543210"
+    state: absent
+'''
+
+RETURN = r'''
+trunk_sid:
+  description: SID of the trunk (null in check mode when the trunk does not exist yet).
+  returned: always
+  type: str
+numbers:
+  description: Every number mapped to the trunk after the task, with its mapping id and effective mode.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: "41512"
+      phone_number: "+919876543210"
+      mode: pstn
+number:
+  description: The number named by O(phone_number) after the task, or null when it is not mapped.
+  returned: when O(phone_number) is used
+  type: dict
+added:
+  description: Mappings created (predicted in check mode, with C(id=null)).
+  returned: always
+  type: list
+  elements: dict
+updated:
+  description: Mappings whose mode was changed.
+  returned: always
+  type: list
+  elements: dict
+removed:
+  description: Mappings deleted.
+  returned: always
+  type: list
+  elements: dict
+'''
+
+from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import (
+    EntryType,
+    ExotelModule,
+    entries_from_options,
+    reconcile_entries,
+)
+from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
+    PHONE_MODES,
+    ValidationError,
+    effective_mode,
+    normalize_mode,
+    normalize_phone_number,
+)
+
+
+class PhoneNumbers(EntryType):
+    result_key = 'numbers'
+
+    def list(self, trunk_sid):
+        return self.client.list_phone_numbers(trunk_sid)
+
+    def key(self, entry):
+        return entry['phone_number']
+
+    def view(self, row):
+        return {'id': row.get('id'), 'phone_number': row['phone_number'], 'mode': effective_mode(row.get('mode'))}
+
+    def differs(self, row, desired):
+        return desired['mode'] is not None and effective_mode(row.get('mode')) != desired['mode']
+
+    def add_one(self, trunk_sid, desired):
+        row, _created = self.client.map_phone_number(trunk_sid, desired['phone_number'], desired['mode'])
+        return row
+
+    def update(self, trunk_sid, row, desired):
+        return self.client.update_phone_number_mode(trunk_sid, row['id'], desired['phone_number'], desired['mode'])
+
+    def remove(self, trunk_sid, row):
+        self.client.unmap_phone_number(trunk_sid, row['id'])
+
+
+def parse_number(module, item, label):
+    default_mode = module.params['mode']
+    if item is None:
+        return {'phone_number': normalize_phone_number(module.params['phone_number'], 'phone_number'),
+                'mode': normalize_mode(default_mode)}
+    if isinstance(item, str):
+        return {'phone_number': normalize_phone_number(item, label), 'mode': normalize_mode(default_mode)}
+    if isinstance(item, dict):
+        unknown = sorted(set(item) - set(['phone_number', 'mode']))
+        if unknown:
+            raise ValidationError(label, 'has unknown keys %s; allowed: phone_number, mode' % ', '.join(unknown))
+        if 'phone_number' not in item:
+            raise ValidationError(label, 'needs a phone_number')
+        mode = item.get('mode', default_mode)
+        if mode is not None and mode not in PHONE_MODES:
+            raise ValidationError('%s.mode' % label, 'must be one of pstn, flow (lower case)', mode)
+        return {'phone_number': normalize_phone_number(item['phone_number'], '%s.phone_number' % label), 'mode': mode}
+    raise ValidationError(label, 'must be an E.164 string or a dictionary with phone_number and mode', item)
+
+
+def main_logic(module):
+    entry_type = PhoneNumbers(module)
+    desired = entries_from_options(module, entry_type, 'phone_number', 'numbers',
+                                   lambda item, label: parse_number(module, item, label))
+    reconcile_entries(module, entry_type, module.resolve_trunk_sid(), desired, module.params['state'],
+                      purge=module.params['purge'],
+                      single_key='number' if module.params['phone_number'] is not None else None)
+
+
+def main():
+    module = ExotelModule(
+        trunk_entries=True,
+        argument_spec=dict(
+            phone_number=dict(type='str'),
+            mode=dict(type='str', choices=list(PHONE_MODES)),
+            numbers=dict(type='list', elements='raw'),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            purge=dict(type='bool', default=False),
+        ),
+        mutually_exclusive=[('phone_number', 'numbers')],
+        required_one_of=[('phone_number', 'numbers')],
+    )
+    module.run(main_logic)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,99 @@
+"""Shared pytest fixtures: the collection on sys.path, a fresh simulator per test, ansible runs against it."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COLLECTIONS = os.path.join(REPO, 'build', 'collections')
+LAYOUT = os.path.join(COLLECTIONS, 'ansible_collections', 'exotel', 'sip_trunking')
+BIN = os.path.dirname(sys.executable)
+
+# The collection's Python code imports itself as ansible_collections.exotel.sip_trunking.
+if not os.path.islink(LAYOUT):
+    os.makedirs(os.path.dirname(LAYOUT), exist_ok=True)
+    os.symlink(REPO, LAYOUT)
+sys.path.insert(0, COLLECTIONS)
+sys.path.insert(0, os.path.join(REPO, 'tests', 'simulator'))
+
+from exotel_simulator import ExotelSimulator  # noqa: E402  pylint: disable=wrong-import-position
+
+ACCOUNT_SID = 'exoteltest'
+API_KEY = 'exoteltest'
+API_TOKEN = 'a1b2c3d4e5f6g7h8i9j0'
+RECAP_RE = re.compile(r'^(?P<host>\S+)\s+: ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)'
+                      r'\s+failed=(?P<failed>\d+)\s+skipped=(?P<skipped>\d+)', re.M)
+
+
+@pytest.fixture
+def simulator():
+    sim = ExotelSimulator(port=0).start()
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+def ansible_environment(sim_url, **extra):
+    """Environment for an ansible-playbook run against the simulator (credentials only in env)."""
+    env = dict(os.environ)
+    env.update({
+        'PATH': BIN + os.pathsep + env.get('PATH', ''),
+        'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
+        'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
+        'ANSIBLE_ROLES_PATH': os.path.join(REPO, 'tests', 'integration', 'targets'),
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_FORCE_COLOR': '0',
+        'ANSIBLE_RETRY_FILES_ENABLED': 'false',
+        'ANSIBLE_LOCALHOST_WARNING': 'false',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        'EXOTEL_API_URL': sim_url,
+        'EXOTEL_ACCOUNT_SID': ACCOUNT_SID,
+        'EXOTEL_API_KEY': API_KEY,
+        'EXOTEL_API_TOKEN': API_TOKEN,
+    })
+    env.update(extra)
+    return env
+
+
+class PlaybookRun:
+    def __init__(self, proc):
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        match = None
+        for match in RECAP_RE.finditer(proc.stdout):
+            pass
+        self.recap = dict((k, int(v)) for k, v in match.groupdict().items() if k != 'host') if match else {}
+
+    def __repr__(self):
+        return 'PlaybookRun(rc=%s, recap=%s)\n--- stdout ---\n%s\n--- stderr ---\n%s' % (
+            self.rc, self.recap, self.stdout[-6000:], self.stderr[-3000:])
+
+
+def run_playbook(playbook, sim_url, extra_vars=None, check=False, diff=False, args=(), env=None, timeout=900):
+    """Run ansible-playbook on localhost against the simulator and return a PlaybookRun."""
+    command = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook]
+    if extra_vars:
+        command += ['-e', json.dumps(extra_vars)]
+    if check:
+        command.append('--check')
+    if diff:
+        command.append('--diff')
+    command += list(args)
+    proc = subprocess.run(command, cwd=REPO, env=ansible_environment(sim_url, **(env or {})),
+                          capture_output=True, text=True, timeout=timeout, check=False)
+    return PlaybookRun(proc)
+
+
+@pytest.fixture
+def playbook(simulator):
+    """Call as playbook(path, **kwargs) to run it against this test's simulator."""
+    def _run(path, **kwargs):
+        return run_playbook(path, simulator.url, **kwargs)
+    return _run
