@@ -21,7 +21,7 @@ description:
     differs from the task is reported as an error instead of being deleted and re-created,
     because deleting a trunk also deletes its numbers, ACL and destinations.
 author:
-  - Exotel SIP trunking collection maintainers
+  - Exotel SIP trunking maintainers (@exotel)
 extends_documentation_fragment:
   - exotel.sip_trunking.exotel
   - exotel.sip_trunking.exotel.attributes

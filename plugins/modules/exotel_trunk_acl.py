@@ -20,7 +20,7 @@ description:
   - An entry is identified by its IP. The API cannot change an entry's mask, so a mask change
     B(deletes the entry and adds it again) with the new mask; the diff and the RV(updated) result show it.
 author:
-  - Exotel SIP trunking collection maintainers
+  - Exotel SIP trunking maintainers (@exotel)
 extends_documentation_fragment:
   - exotel.sip_trunking.exotel
   - exotel.sip_trunking.exotel.attributes

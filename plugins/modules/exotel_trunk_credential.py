@@ -21,7 +21,7 @@ description:
     created; with V(always) it is sent on every run, and the task always reports a change.
   - Passwords never appear in results, diffs or logs.
 author:
-  - Exotel SIP trunking collection maintainers
+  - Exotel SIP trunking maintainers (@exotel)
 extends_documentation_fragment:
   - exotel.sip_trunking.exotel
   - exotel.sip_trunking.exotel.attributes

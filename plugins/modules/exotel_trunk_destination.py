@@ -24,7 +24,7 @@ description:
   - A destination is identified by its URI; the C(sip:) prefix the API adds and letter case do not matter.
     The URI itself cannot be changed, only O(priority) and O(weight).
 author:
-  - Exotel SIP trunking collection maintainers
+  - Exotel SIP trunking maintainers (@exotel)
 extends_documentation_fragment:
   - exotel.sip_trunking.exotel
   - exotel.sip_trunking.exotel.attributes

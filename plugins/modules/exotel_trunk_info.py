@@ -18,7 +18,7 @@ description:
     sub-collections chosen by O(gather).
   - Never changes anything.
 author:
-  - Exotel SIP trunking collection maintainers
+  - Exotel SIP trunking maintainers (@exotel)
 extends_documentation_fragment:
   - exotel.sip_trunking.exotel
   - exotel.sip_trunking.exotel.info_attributes

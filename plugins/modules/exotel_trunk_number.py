@@ -22,7 +22,7 @@ description:
     V(pstn); this module treats the two as equal.
   - A mode change is a C(PUT) to the mapping's numeric id (never the phone number).
 author:
-  - Exotel SIP trunking collection maintainers
+  - Exotel SIP trunking maintainers (@exotel)
 extends_documentation_fragment:
   - exotel.sip_trunking.exotel
   - exotel.sip_trunking.exotel.attributes

@@ -21,7 +21,7 @@ description:
   - Warns (without failing) when C(trunk_external_alias) is being set to a number that is not
     mapped to the trunk.
 author:
-  - Exotel SIP trunking collection maintainers
+  - Exotel SIP trunking maintainers (@exotel)
 extends_documentation_fragment:
   - exotel.sip_trunking.exotel
   - exotel.sip_trunking.exotel.attributes

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write the get-pip.py stand-in that lets `ansible-test sanity --local` run offline.
 
 ansible-test bootstraps pip in its sanity venvs by downloading get-pip.py from a
