@@ -60,6 +60,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import uuid
 from collections import Counter, deque
 from dataclasses import dataclass, field
@@ -130,6 +131,8 @@ KNOWN_SETTINGS = {'trunk_external_alias': E164_PATTERN}
 HOST_LABEL = re.compile(r'(?!-)[A-Za-z0-9-]{1,63}(?<!-)')
 TOP_LEVEL_LABEL = re.compile(r'[A-Za-z]{2,63}')
 MAX_HOSTNAME = 253
+# Query-string integers (offset, page_size): ASCII digits only.
+DECIMAL_DIGITS = re.compile(r'[0-9]{1,9}')
 
 # ---------------------------------------------------------------------------------------------
 # ASSUMPTIONS - revisit these first once Exotel's live behaviour is known.
@@ -683,7 +686,7 @@ class ExotelApi:
         raw = ctx.query.get(name)
         if raw is None or raw == '':
             return default
-        if not raw.isdigit() or int(raw) < minimum:
+        if not matches(DECIMAL_DIGITS, raw) or int(raw) < minimum:
             raise invalid_parameter('%s must be an integer >= %d' % (name, minimum))
         return int(raw)
 
@@ -1131,7 +1134,7 @@ ACCOUNT_PATH = re.compile(r'/v2/accounts/(?P<account>[^/]+)(?P<sub>/.*)?')
 
 def parse_basic_auth(header):
     """``(api_key, api_token)`` from an HTTP Basic Authorization header, else None."""
-    scheme, _, value = (header or '').partition(' ')
+    scheme, _space, value = (header or '').partition(' ')
     if scheme.lower() != 'basic':
         return None
     try:
@@ -1164,7 +1167,7 @@ class ExotelSimulator:
     base URL. Everything is guarded by one lock; only fault delays happen outside it.
     """
 
-    def __init__(self, port=0, page_size=DEFAULT_PAGE_SIZE, rate_limit=DEFAULT_RATE_LIMIT, rate_window=DEFAULT_RATE_WINDOW,
+    def __init__(self, port=0, *, page_size=DEFAULT_PAGE_SIZE, rate_limit=DEFAULT_RATE_LIMIT, rate_window=DEFAULT_RATE_WINDOW,
                  state_file=None, log_file=None, accounts=None, retry_after=True, duplicate_style='envelope',
                  missing_trunk_style='404'):
         self._lock = threading.RLock()
@@ -1448,6 +1451,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     server_version = 'ExotelSimulator/1.0'
     sys_version = ''
     timeout = 120                        # idle keep-alive connections end eventually
+    disable_nagle_algorithm = True       # headers and body are separate writes: avoid 40 ms delayed-ACK stalls
 
     def setup(self):
         super().setup()
@@ -1471,12 +1475,19 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body = self._read_body()
         target = urlsplit(self.path)
         simulator = self.server.simulator
-        if target.path == ADMIN_PREFIX or target.path.startswith(ADMIN_PREFIX + '/'):
-            status, payload = simulator.handle_admin(self.command, target.path, body)
-            self._send(ApiResponse(status, json.dumps(payload).encode('utf-8')))
+        try:
+            if target.path == ADMIN_PREFIX or target.path.startswith(ADMIN_PREFIX + '/'):
+                status, payload = simulator.handle_admin(self.command, target.path, body)
+                self._send(ApiResponse(status, json.dumps(payload).encode('utf-8')))
+                return
+            query = {name: values[0] for name, values in parse_qs(target.query, keep_blank_values=True).items()}
+            response = simulator.handle_api(HttpRequest(self.command, target.path, query, self.headers, body))
+        except Exception as error:  # pylint: disable=broad-except
+            # A simulator bug must be loud, and must not look like a "drop" fault to the client.
+            traceback.print_exc()
+            failure = ApiError(500, 500, 'Internal Server Error', 'Simulator error: %s' % error)
+            self._send(ApiResponse.json(500, error_envelope(self.command, failure)))
             return
-        query = {name: values[0] for name, values in parse_qs(target.query, keep_blank_values=True).items()}
-        response = simulator.handle_api(HttpRequest(self.command, target.path, query, self.headers, body))
         if response.drop:
             self.close_connection = True     # no status line at all: the client sees a disconnect
             return
@@ -1545,7 +1556,7 @@ def main(argv=None):
         parser.error('--host must be %s: the simulator only listens on the loopback address' % LOCAL_HOST)
     stopping = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stopping.set())
+        signal.signal(signum, lambda *_signal_args: stopping.set())
     try:
         simulator = ExotelSimulator(port=args.port, page_size=args.page_size, rate_limit=args.rate_limit,
                                     rate_window=args.rate_window, state_file=args.state_file, log_file=args.log_file,
