@@ -541,6 +541,31 @@ class ExotelClient:
     def list_destinations(self, trunk_sid):
         return self.list_all(self._child(trunk_sid, 'destination-uris'))
 
+    def _batch_create(self, path, key, items, find_landed):
+        """POST a batch so that a retry never re-posts an item that already landed.
+
+        ``find_landed(items)`` re-reads the collection and returns ``{index: row}``
+        for the items it now holds. Returns an :class:`ItemResult` per item, in order.
+        """
+        results = {}
+        pending = list(range(len(items)))
+        attempt = 0
+        while pending:
+            try:
+                answers = self.batch(path, key, [items[index] for index in pending])
+            except ExotelResponseLost:
+                if attempt >= self.max_retries:
+                    raise
+                for index, row in find_landed([(index, items[index]) for index in pending]).items():
+                    results[index] = ItemResult(items[index], True, data=row)
+                    pending.remove(index)
+                self._sleep(self._retry_delay(attempt))
+                attempt += 1
+                continue
+            results.update(zip(pending, answers))
+            pending = []
+        return [results[index] for index in range(len(items))]
+
     def add_destinations(self, trunk_sid, destinations, key_of):
         """Add destinations in one POST; return an :class:`ItemResult` per destination.
 
@@ -548,28 +573,12 @@ class ExotelClient:
         after a lost answer the list is re-read and only the still-missing
         destinations are posted again.
         """
-        path = self._child(trunk_sid, 'destination-uris')
-        pending = list(destinations)
-        results = {}
-        attempt = 0
-        while pending:
-            try:
-                answers = self.batch(path, 'destinations', [{'destination': d} for d in pending])
-            except ExotelResponseLost:
-                if attempt >= self.max_retries:
-                    raise
-                present = dict((key_of(row.get('destination')), row) for row in self.list_destinations(trunk_sid))
-                for destination in list(pending):
-                    if key_of(destination) in present:
-                        results[destination] = ItemResult({'destination': destination}, True, data=present[key_of(destination)])
-                        pending.remove(destination)
-                self._sleep(self._retry_delay(attempt))
-                attempt += 1
-                continue
-            for destination, answer in zip(pending, answers):
-                results[destination] = answer
-            pending = []
-        return [results[d] for d in destinations]
+        def find_landed(pending):
+            present = dict((key_of(row.get('destination')), row) for row in self.list_destinations(trunk_sid))
+            return dict((index, present[key_of(item['destination'])]) for index, item in pending
+                        if key_of(item['destination']) in present)
+        return self._batch_create(self._child(trunk_sid, 'destination-uris'), 'destinations',
+                                  [{'destination': d} for d in destinations], find_landed)
 
     def update_destination(self, trunk_sid, entry_id, **fields):
         body = dict((k, v) for k, v in fields.items() if k in NOTES_B['destination_update_fields'] and v is not None)
@@ -582,33 +591,16 @@ class ExotelClient:
         return self.list_all(self._child(trunk_sid, 'settings'))
 
     def set_settings(self, trunk_sid, settings):
-        """Upsert settings (``{name: value}``) in one POST; return an :class:`ItemResult` per setting.
+        """Upsert settings (``{name: value}``) in one POST; return an :class:`ItemResult` per setting, by name.
 
-        Setting a value is idempotent, so after a lost answer the settings that
-        do not yet hold their value are simply sent again.
+        After a lost answer only the settings that do not yet hold their value are sent again.
         """
-        path = self._child(trunk_sid, 'settings')
-        pending = dict(settings)
-        results = {}
-        attempt = 0
-        while pending:
-            try:
-                answers = self.batch(path, 'settings', [{'name': n, 'value': v} for n, v in sorted(pending.items())])
-            except ExotelResponseLost:
-                if attempt >= self.max_retries:
-                    raise
-                current = dict((row.get('name'), row) for row in self.list_settings(trunk_sid))
-                for name, value in list(pending.items()):
-                    if name in current and current[name].get('value') == value:
-                        results[name] = ItemResult({'name': name, 'value': value}, True, data=current[name])
-                        del pending[name]
-                self._sleep(self._retry_delay(attempt))
-                attempt += 1
-                continue
-            for answer in answers:
-                results[answer.request_item['name']] = answer
-            pending = {}
-        return [results[name] for name in sorted(settings)]
+        def find_landed(pending):
+            current = dict((row.get('name'), row) for row in self.list_settings(trunk_sid))
+            return dict((index, current[item['name']]) for index, item in pending
+                        if item['name'] in current and current[item['name']].get('value') == item['value'])
+        return self._batch_create(self._child(trunk_sid, 'settings'), 'settings',
+                                  [{'name': n, 'value': v} for n, v in sorted(settings.items())], find_landed)
 
     def delete_setting(self, trunk_sid, name):
         return self._delete_child(trunk_sid, 'settings', name)

@@ -48,9 +48,13 @@ def connection_argument_spec():
     )
 
 
-TRUNK_REFERENCE_SPEC = dict(
+# Options of every module that manages entries of one trunk (doc fragments
+# exotel.sip_trunking.exotel.trunk_reference and .entry_state).
+TRUNK_ENTRIES_SPEC = dict(
     trunk_name=dict(type='str'),
     trunk_sid=dict(type='str'),
+    state=dict(type='str', default='present', choices=['present', 'absent']),
+    purge=dict(type='bool', default=False),
 )
 
 
@@ -58,12 +62,12 @@ class ExotelModule:
     """An AnsibleModule with the shared connection options and one lazily built client."""
 
     def __init__(self, argument_spec, trunk_entries=False, **kwargs):
-        """``trunk_entries=True`` adds the trunk_name/trunk_sid pair (exactly one required)."""
+        """``trunk_entries=True`` adds trunk_name/trunk_sid (exactly one required), state and purge."""
         spec = connection_argument_spec()
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
         if trunk_entries:
-            spec.update(TRUNK_REFERENCE_SPEC)
+            spec.update(TRUNK_ENTRIES_SPEC)
             for rule in ('mutually_exclusive', 'required_one_of'):
                 kwargs[rule] = list(kwargs.get(rule, [])) + [('trunk_name', 'trunk_sid')]
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
@@ -271,7 +275,7 @@ def reconcile_entries(module, entry_type, trunk_sid, desired, state, purge=False
         try:
             current = entry_type.list(trunk_sid)
         except ExotelNotFoundError:
-            module.fail('%s does not exist (or is not visible to this API key).' % module.trunk_label().capitalize(),
+            module.fail('The %s does not exist (or is not visible to this API key).' % module.trunk_label(),
                         trunk_sid=trunk_sid)
     by_key = {}
     surplus = []
@@ -337,8 +341,12 @@ def reconcile_entries(module, entry_type, trunk_sid, desired, state, purge=False
         wanted = entry_type.key(desired[0])
         result[single_key] = next((view for view in result[entry_type.result_key] if entry_type.key(view) == wanted), None)
     if module.module._diff:
-        result['diff'] = {'before': _sorted_views(entry_type, current, with_id=False),
-                          'after': _sorted_views(entry_type, after, with_id=False)}
+        # Ansible's callbacks render a dict (or a string) as a diff, never a bare list.
+        result['diff'] = {'before': {entry_type.result_key: _sorted_views(entry_type, current, with_id=False)},
+                          'after': {entry_type.result_key: _sorted_views(entry_type, after, with_id=False)}}
+        if to_replace:
+            result['diff']['after_header'] = 'replaced (deleted, then added again): %s' % ', '.join(
+                sorted(str(entry_type.key(row)) for row, _entry in to_replace))
 
     if failures:
         names = '; '.join('%s: %s' % (failure['entry'], (failure['error'] or {}).get('description') or failure['error'])

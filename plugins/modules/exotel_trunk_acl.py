@@ -177,8 +177,6 @@ def main():
             ip=dict(type='str'),
             mask=dict(type='raw'),
             entries=dict(type='list', elements='raw'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            purge=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('ip', 'entries')],
         required_one_of=[('ip', 'entries')],

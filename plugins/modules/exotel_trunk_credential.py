@@ -225,8 +225,6 @@ def main():
                 password=dict(type='str', no_log=True),
                 friendly_name=dict(type='str'),
             )),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            purge=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('user_name', 'credentials'), ('password', 'credentials'), ('friendly_name', 'credentials')],
         required_one_of=[('user_name', 'credentials')],

@@ -258,8 +258,6 @@ def main():
             priority=dict(type='int'),
             weight=dict(type='int'),
             destinations=dict(type='list', elements='raw'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            purge=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('destination', 'host', 'destinations'), ('destinations', 'priority'), ('destinations', 'weight')],
         required_one_of=[('destination', 'host', 'destinations')],

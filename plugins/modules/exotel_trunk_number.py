@@ -194,8 +194,6 @@ def main():
             phone_number=dict(type='str'),
             mode=dict(type='str', choices=list(PHONE_MODES)),
             numbers=dict(type='list', elements='raw'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            purge=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('phone_number', 'numbers')],
         required_one_of=[('phone_number', 'numbers')],

@@ -191,8 +191,6 @@ def main():
             name=dict(type='str', choices=sorted(SETTING_VALIDATORS)),
             value=dict(type='str'),
             settings=dict(type='dict'),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            purge=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('name', 'settings'), ('value', 'settings')],
         required_one_of=[('name', 'settings')],
