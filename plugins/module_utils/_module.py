@@ -221,7 +221,13 @@ class EntryType:
                 continue
             if self.differs(row, desired):
                 # e.g. a destination's priority/weight, which the POST cannot set.
-                row = self.update(trunk_sid, row, desired)
+                try:
+                    row = self.update(trunk_sid, row, desired)
+                except ExotelError as exc:
+                    # The entry exists now: it is reported as added, and the update as failed.
+                    failures.append({'entry': self.view(desired), 'error': {
+                        'api_code': exc.api_code,
+                        'description': 'created, but the update that follows failed: %s' % (exc.description or exc.message)}})
             added.append(row)
         for row, desired in to_update:
             updated.append(self.update(trunk_sid, row, desired))
@@ -349,9 +355,16 @@ def reconcile_entries(module, entry_type, trunk_sid, desired, state, purge=False
                 sorted(str(entry_type.key(row)) for row, _entry in to_replace))
 
     if failures:
-        names = '; '.join('%s: %s' % (failure['entry'], (failure['error'] or {}).get('description') or failure['error'])
+        names = '; '.join('%s: %s' % (entry_type.key(failure['entry']),
+                                      (failure['error'] or {}).get('description') or failure['error'])
                           for failure in failures)
-        module.fail('%d of %d entries could not be added (%s). Entries created before the failure are listed '
-                    'under added.' % (len(failures), len(to_add) + len(to_replace), names),
+        # A batch upsert (settings) can also fail an update: count every entry that was to be written.
+        replaced_note = ''
+        if to_replace:
+            replaced_note = (' Replacing an entry deletes it before adding it again; entries listed under removed '
+                             'and not under updated are gone until the task succeeds.')
+        module.fail('%d of %d entries could not be written (%s). Entries written before the failure are listed '
+                    'under added and updated.%s' % (len(failures), len(to_add) + len(to_replace) + len(to_update), names,
+                                                    replaced_note),
                     changed=bool(added or updated or replaced), failed_entries=failures, **result)
     module.exit(changed=changed, **result)

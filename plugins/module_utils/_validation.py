@@ -200,9 +200,19 @@ def validate_transport(value, option='transport'):
     return value
 
 
+def _companion(option, field):
+    """Label of the port/transport that goes with ``option``: host -> port,
+    destinations[0].host -> destinations[0].port, destination -> destination port."""
+    if option == 'host':
+        return field
+    if option.endswith('.host'):
+        return option[:-len('host')] + field
+    return '%s %s' % (option, field)
+
+
 def build_destination(host, port=None, transport='tls', option='host'):
     """Canonical ``host:port;transport=x`` string (the form the API accepts on POST)."""
-    transport = validate_transport(transport, 'transport' if option == 'host' else option)
+    transport = validate_transport(transport, _companion(option, 'transport'))
     _require_string(host, option)
     if any(char.isspace() for char in host) or any(char in host for char in ':;/@'):
         raise ValidationError(option, 'must be a bare IPv4 address or FQDN without spaces, ports or parameters', host)
@@ -217,7 +227,7 @@ def build_destination(host, port=None, transport='tls', option='host'):
         host = _validate_hostname(host, option)
     if port is None:
         port = DEFAULT_PORTS[transport]
-    port = validate_port(port, 'port' if option == 'host' else option)
+    port = validate_port(port, _companion(option, 'port'))
     return '%s:%d;transport=%s' % (host, port, transport)
 
 

@@ -71,7 +71,8 @@ RETURN = r'''
 trunks:
   description:
     - The trunks read, each with the API's trunk fields plus one key per gathered sub-collection
-      (C(numbers), C(whitelisted_ips), C(destinations), C(settings), C(credentials)).
+      (C(numbers), C(whitelisted_ips), C(destinations), C(settings), C(credentials)). The API's
+      sub-resource link fields, which share some of these names, are left out.
     - Empty when the named trunk does not exist.
   returned: always
   type: list
@@ -124,6 +125,9 @@ def _credentials(client, sid, include_secrets):
     return client.list_credentials(sid, include_secrets=include_secrets)
 
 
+# Sub-resource links of every trunk record (e.g. "/v2/accounts/<sid>/trunks/<trunk_sid>/credentials").
+TRUNK_LINK_FIELDS = ('phone_numbers', 'whitelisted_ips', 'destination_uris', 'credentials')
+
 # gather choice -> (result key, reader)
 GATHERERS = {
     'numbers': ('numbers', _numbers),
@@ -145,7 +149,9 @@ def main_logic(module):
         trunks = client.list_trunks()
     described = []
     for trunk in trunks:
-        trunk = dict(trunk)
+        # The API's link fields (whitelisted_ips, credentials, ...) are URL strings that share their
+        # names with the gathered lists: drop them, so a key is there exactly when it was gathered.
+        trunk = dict((key, value) for key, value in trunk.items() if key not in TRUNK_LINK_FIELDS)
         try:
             for choice in params['gather']:
                 key, reader = GATHERERS[choice]

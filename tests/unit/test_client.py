@@ -143,7 +143,7 @@ def test_pacer_keeps_under_the_limit():
         clock[0] += seconds
 
     pacer = c.RequestPacer(limit=3, window=60.0, clock=lambda: clock[0], sleep=sleep)
-    for _ in range(3):
+    for _request in range(3):
         pacer.wait()
     assert slept == []
     clock[0] = 10.0
