@@ -47,6 +47,9 @@ unit: venv layout
 integration: venv layout
 	$(BIN)/python -m pytest tests/integration -p no:cacheprovider
 
+molecule: venv layout
+	$(BIN)/python -m pytest tests/molecule -p no:cacheprovider
+
 sanity: venv
 	@mkdir -p $(GET_PIP)
 	@$(BIN)/python tests/sanity/write_get_pip_standin.py $(GET_PIP)
