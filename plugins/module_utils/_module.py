@@ -29,7 +29,7 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils._client import
     ExotelError,
     ExotelNotFoundError,
 )
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import ValidationError
+from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import ValidationError, parse_list
 
 
 def connection_argument_spec():
@@ -249,17 +249,7 @@ def entries_from_options(module, entry_type, single_option, list_option, parse_i
     """
     params = module.params
     if params.get(list_option) is not None:
-        items = params[list_option]
-        if not items:
-            raise ValidationError(list_option, 'must list at least one entry (to remove entries, list them with state=absent)')
-        desired = [parse_item(item, '%s[%d]' % (list_option, index)) for index, item in enumerate(items)]
-        keys = [entry_type.key(entry) for entry in desired]
-        seen = set()
-        for index, key in enumerate(keys):
-            if key in seen:
-                raise ValidationError('%s[%d]' % (list_option, index), 'repeats an entry listed earlier', key)
-            seen.add(key)
-        return desired
+        return parse_list(params[list_option], list_option, parse_item, entry_type.key)
     if params.get('purge'):
         raise ValidationError('purge', 'requires the list form %s (purge makes that list exclusive)' % list_option)
     if params.get(single_option) is None:

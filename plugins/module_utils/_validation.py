@@ -202,11 +202,14 @@ def validate_transport(value, option='transport'):
 
 def _companion(option, field):
     """Label of the port/transport that goes with ``option``: host -> port,
-    destinations[0].host -> destinations[0].port, destination -> destination port."""
+    destinations[0].host -> destinations[0].port, destinations[0] -> destinations[0].port,
+    destination -> destination port."""
     if option == 'host':
         return field
     if option.endswith('.host'):
         return option[:-len('host')] + field
+    if option.endswith(']'):
+        return '%s.%s' % (option, field)
     return '%s %s' % (option, field)
 
 
@@ -264,9 +267,10 @@ def destination_host(canonical):
 
 
 def validate_credential_password(value, option='password'):
-    _require_string(value, option)
+    # Never echo the rejected password itself.
+    if not isinstance(value, str):
+        raise ValidationError(option, 'must be a string, not %s' % type(value).__name__)
     if not CREDENTIAL_TOKEN_RE.match(value):
-        # Never echo the rejected password itself.
         raise ValidationError(option, 'may contain only letters, digits and underscores (the API rejects other characters)')
     return value
 
@@ -287,19 +291,112 @@ def validate_user_name(value, option='user_name'):
     return value
 
 
-def reject_duplicates(keys, option):
-    """Two input entries with the same identity are a mistake in the task; say which."""
-    seen = set()
-    for key in keys:
-        if key in seen:
-            raise ValidationError(option, 'lists the same entry more than once', key)
-        seen.add(key)
+def reject_unknown_keys(item, label, allowed, allowed_text=None):
+    unknown = sorted(set(item) - set(allowed))
+    if unknown:
+        raise ValidationError(label, 'has unknown keys %s; allowed: %s' % (', '.join(unknown), allowed_text or ', '.join(allowed)))
 
 
-def require_non_empty(items, option):
-    if not items:
+def parse_list(items, option, parse_item, key, allow_empty=False):
+    """Parse every entry of the list option ``option`` with ``parse_item(item, label)``.
+
+    Labels are ``option[index]``. Two entries with the same identity (``key`` of
+    the parsed entry, e.g. the phone number) are a mistake in the input; say
+    which. An empty list is refused unless ``allow_empty``.
+    """
+    if not isinstance(items, list):
+        raise ValidationError(option, 'must be a list, not %s' % type(items).__name__)
+    if not items and not allow_empty:
         raise ValidationError(option, 'must list at least one entry (to remove entries, list them with state=absent)')
-    return items
+    entries = [parse_item(item, '%s[%d]' % (option, index)) for index, item in enumerate(items)]
+    first = {}
+    for index, entry in enumerate(entries):
+        identity = key(entry)
+        if identity in first:
+            raise ValidationError('%s[%d]' % (option, index), 'repeats an entry listed earlier (%s[%d]): the same entry '
+                                  'is listed twice; list it once' % (option, first[identity]), identity)
+        first[identity] = index
+    return entries
+
+
+# One entry of the list forms (numbers, ACL entries, destinations, credentials),
+# shared by the modules and the sip_trunk_inputs filter of the role. ``label``
+# names the entry in messages, e.g. ``numbers[3]`` or ``sip_trunk_numbers[3]``.
+
+def parse_number_entry(item, label, default_mode=None):
+    """``{phone_number, mode}`` from an E.164 string or a dict; ``default_mode`` for entries without a mode."""
+    if isinstance(item, str):
+        return {'phone_number': normalize_phone_number(item, label), 'mode': normalize_mode(default_mode)}
+    if isinstance(item, dict):
+        reject_unknown_keys(item, label, ('phone_number', 'mode'))
+        if 'phone_number' not in item:
+            raise ValidationError(label, 'needs a phone_number')
+        mode = normalize_mode(item.get('mode', default_mode), '%s.mode' % label)
+        return {'phone_number': normalize_phone_number(item['phone_number'], '%s.phone_number' % label), 'mode': mode}
+    raise ValidationError(label, 'must be an E.164 string or a dictionary with phone_number and mode', item)
+
+
+def parse_acl_entry(item, label):
+    """``{ip, mask}`` from an address or CIDR string, or a dict with ip and optional mask."""
+    if isinstance(item, str):
+        ip, mask = normalize_acl_entry(item, None, label, '%s.mask' % label)
+    elif isinstance(item, dict):
+        reject_unknown_keys(item, label, ('ip', 'mask'))
+        if 'ip' not in item:
+            raise ValidationError(label, 'needs an ip')
+        ip, mask = normalize_acl_entry(item['ip'], item.get('mask'), '%s.ip' % label, '%s.mask' % label)
+    else:
+        raise ValidationError(label, 'must be an IPv4 string (address or CIDR) or a dictionary with ip and mask', item)
+    return {'ip': ip, 'mask': mask}
+
+
+def parse_priority_and_weight(source, label=None):
+    """``{priority, weight}`` of a destination (None = not managed); ``label`` None for module options."""
+    values = {}
+    for field in ('priority', 'weight'):
+        value = source.get(field)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise ValidationError('%s.%s' % (label, field) if label else field, 'must be a non-negative integer', value)
+        values[field] = value
+    return values
+
+
+def parse_destination_entry(item, label):
+    """``{destination (canonical), priority, weight}`` from a URI string, or a dict with destination or host."""
+    if isinstance(item, str):
+        return {'destination': normalize_destination(item, label), 'priority': None, 'weight': None}
+    if isinstance(item, dict):
+        reject_unknown_keys(item, label, ('destination', 'host', 'port', 'transport', 'priority', 'weight'),
+                            'destination or host/port/transport, priority, weight')
+        if ('destination' in item) == ('host' in item):
+            raise ValidationError(label, 'needs exactly one of destination or host')
+        if 'destination' in item:
+            if 'port' in item or 'transport' in item:
+                raise ValidationError(label, 'port and transport go with host, not with destination')
+            uri = normalize_destination(item['destination'], '%s.destination' % label)
+        else:
+            uri = build_destination(item['host'], item.get('port'), item.get('transport', 'tls'), '%s.host' % label)
+        return dict(parse_priority_and_weight(item, label), destination=uri)
+    raise ValidationError(label, 'must be a destination string or a dictionary', item)
+
+
+def parse_credential_entry(item, label=None):
+    """``{user_name, password, friendly_name}`` from a dict; ``label`` None for module options.
+
+    A rejected entry is never echoed: it holds a password.
+    """
+    prefix = '' if label is None else '%s.' % label
+    if not isinstance(item, dict):
+        raise ValidationError(label, 'must be a dictionary with user_name, password and friendly_name')
+    reject_unknown_keys(item, label, ('user_name', 'password', 'friendly_name'))
+    password = item.get('password')
+    if password is not None:
+        validate_credential_password(password, prefix + 'password')
+    return {
+        'user_name': validate_user_name(item.get('user_name'), prefix + 'user_name'),
+        'password': password,
+        'friendly_name': validate_friendly_name(item.get('friendly_name'), prefix + 'friendly_name'),
+    }
 
 
 # Trunk settings the API documents, each with the validator of its value. A new

@@ -116,7 +116,11 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import
     entries_from_options,
     reconcile_entries,
 )
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import ValidationError, normalize_acl_entry
+from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
+    ValidationError,
+    normalize_acl_entry,
+    parse_acl_entry,
+)
 
 
 class WhitelistedIps(EntryType):
@@ -143,20 +147,10 @@ class WhitelistedIps(EntryType):
         self.client.delete_whitelisted_ip(trunk_sid, row['id'])
 
 
-def parse_acl_entry(module, item, label):
-    if item is None:
-        ip, mask = normalize_acl_entry(module.params['ip'], module.params['mask'])
-    elif isinstance(item, str):
-        ip, mask = normalize_acl_entry(item, None, label, '%s.mask' % label)
-    elif isinstance(item, dict):
-        unknown = sorted(set(item) - set(['ip', 'mask']))
-        if unknown:
-            raise ValidationError(label, 'has unknown keys %s; allowed: ip, mask' % ', '.join(unknown))
-        if 'ip' not in item:
-            raise ValidationError(label, 'needs an ip')
-        ip, mask = normalize_acl_entry(item['ip'], item.get('mask'), '%s.ip' % label, '%s.mask' % label)
-    else:
-        raise ValidationError(label, 'must be an IPv4 string (address or CIDR) or a dictionary with ip and mask', item)
+def parse_acl(module, item, label):
+    if item is not None:
+        return parse_acl_entry(item, label)
+    ip, mask = normalize_acl_entry(module.params['ip'], module.params['mask'])
     return {'ip': ip, 'mask': mask}
 
 
@@ -164,7 +158,7 @@ def main_logic(module):
     if module.params['mask'] is not None and module.params['ip'] is None:
         raise ValidationError('mask', 'can only be used with ip (in entries, give each entry its own mask)')
     entry_type = WhitelistedIps(module)
-    desired = entries_from_options(module, entry_type, 'ip', 'entries', lambda item, label: parse_acl_entry(module, item, label))
+    desired = entries_from_options(module, entry_type, 'ip', 'entries', lambda item, label: parse_acl(module, item, label))
     reconcile_entries(module, entry_type, module.resolve_trunk_sid(), desired, module.params['state'],
                       purge=module.params['purge'],
                       single_key='whitelisted_ip' if module.params['ip'] is not None else None)

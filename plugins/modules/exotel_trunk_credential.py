@@ -135,12 +135,7 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import
     entries_from_options,
     reconcile_entries,
 )
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
-    ValidationError,
-    validate_credential_password,
-    validate_friendly_name,
-    validate_user_name,
-)
+from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import ValidationError, parse_credential_entry
 
 
 class DigestCredentials(EntryType):
@@ -190,17 +185,12 @@ class DigestCredentials(EntryType):
 
 
 def parse_credential(module, item, label):
-    source = module.params if item is None else item
-    prefix = '' if item is None else '%s.' % label
-    password = source.get('password')
-    if password is not None:
-        module.client.register_secret(password)
-        validate_credential_password(password, prefix + 'password')
-    return {
-        'user_name': validate_user_name(source.get('user_name'), prefix + 'user_name'),
-        'password': password,
-        'friendly_name': validate_friendly_name(source.get('friendly_name'), prefix + 'friendly_name'),
-    }
+    if item is None:
+        item = dict((field, module.params[field]) for field in ('user_name', 'password', 'friendly_name'))
+        label = None
+    if item.get('password') is not None:
+        module.client.register_secret(item['password'])
+    return parse_credential_entry(item, label)
 
 
 def main_logic(module):

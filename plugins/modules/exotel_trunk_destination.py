@@ -145,6 +145,8 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation im
     ip_in_acl,
     is_ipv4_literal,
     normalize_destination,
+    parse_destination_entry,
+    parse_priority_and_weight,
 )
 
 DEFAULT_PRIORITY = 0
@@ -203,41 +205,15 @@ class Destinations(EntryType):
         self.client.delete_destination(trunk_sid, row['id'])
 
 
-def _priority_and_weight(source, label):
-    values = {}
-    for field in ('priority', 'weight'):
-        value = source.get(field)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise ValidationError('%s.%s' % (label, field) if label else field, 'must be a non-negative integer', value)
-        values[field] = value
-    return values
-
-
 def parse_destination(module, item, label):
+    if item is not None:
+        return parse_destination_entry(item, label)
     params = module.params
-    if item is None:
-        if params['destination'] is not None:
-            uri = normalize_destination(params['destination'], 'destination')
-        else:
-            uri = build_destination(params['host'], params['port'], params['transport'])
-        return dict(_priority_and_weight(params, None), destination=uri)
-    if isinstance(item, str):
-        return {'destination': normalize_destination(item, label), 'priority': None, 'weight': None}
-    if isinstance(item, dict):
-        unknown = sorted(set(item) - set(['destination', 'host', 'port', 'transport', 'priority', 'weight']))
-        if unknown:
-            raise ValidationError(label, 'has unknown keys %s; allowed: destination or host/port/transport, priority, weight'
-                                  % ', '.join(unknown))
-        if ('destination' in item) == ('host' in item):
-            raise ValidationError(label, 'needs exactly one of destination or host')
-        if 'destination' in item:
-            if 'port' in item or 'transport' in item:
-                raise ValidationError(label, 'port and transport go with host, not with destination')
-            uri = normalize_destination(item['destination'], '%s.destination' % label)
-        else:
-            uri = build_destination(item['host'], item.get('port'), item.get('transport', 'tls'), '%s.host' % label)
-        return dict(_priority_and_weight(item, label), destination=uri)
-    raise ValidationError(label, 'must be a destination string or a dictionary', item)
+    if params['destination'] is not None:
+        uri = normalize_destination(params['destination'], 'destination')
+    else:
+        uri = build_destination(params['host'], params['port'], params['transport'])
+    return dict(parse_priority_and_weight(params), destination=uri)
 
 
 def main_logic(module):

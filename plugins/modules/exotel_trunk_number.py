@@ -125,10 +125,10 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import
 )
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
     PHONE_MODES,
-    ValidationError,
     effective_mode,
     normalize_mode,
     normalize_phone_number,
+    parse_number_entry,
 )
 
 
@@ -159,23 +159,10 @@ class PhoneNumbers(EntryType):
 
 
 def parse_number(module, item, label):
-    default_mode = module.params['mode']
     if item is None:
         return {'phone_number': normalize_phone_number(module.params['phone_number'], 'phone_number'),
-                'mode': normalize_mode(default_mode)}
-    if isinstance(item, str):
-        return {'phone_number': normalize_phone_number(item, label), 'mode': normalize_mode(default_mode)}
-    if isinstance(item, dict):
-        unknown = sorted(set(item) - set(['phone_number', 'mode']))
-        if unknown:
-            raise ValidationError(label, 'has unknown keys %s; allowed: phone_number, mode' % ', '.join(unknown))
-        if 'phone_number' not in item:
-            raise ValidationError(label, 'needs a phone_number')
-        mode = item.get('mode', default_mode)
-        if mode is not None and mode not in PHONE_MODES:
-            raise ValidationError('%s.mode' % label, 'must be one of pstn, flow (lower case)', mode)
-        return {'phone_number': normalize_phone_number(item['phone_number'], '%s.phone_number' % label), 'mode': mode}
-    raise ValidationError(label, 'must be an E.164 string or a dictionary with phone_number and mode', item)
+                'mode': normalize_mode(module.params['mode'])}
+    return parse_number_entry(item, label, module.params['mode'])
 
 
 def main_logic(module):

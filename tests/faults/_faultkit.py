@@ -106,4 +106,3 @@ def assert_no_traceback(run, *results):
         print('task message: %s' % result.get('msg'))   # shown by pytest -s, or on failure
         assert 'module_stderr' not in result and 'module_stdout' not in result, result
         assert not str(result.get('exception', '')).startswith('Traceback'), result
-

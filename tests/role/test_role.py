@@ -196,21 +196,27 @@ def test_bidirectional_with_edge_overrides(simulator, tmp_path):
     (dict(OUTBOUND, sip_trunk_whitelisted_ips=[]), 'authenticates outbound calls by the static public source IP'),
     (dict(OUTBOUND, sip_trunk_whitelisted_ips=['pbx.example.com']), 'FQDNs are not supported'),
     (dict(OUTBOUND, sip_trunk_numbers=[]), 'needs at least one phone number'),
-    (dict(OUTBOUND, sip_trunk_numbers=['9876543210']), 'Not E.164: 9876543210'),
-    (dict(OUTBOUND, sip_trunk_numbers=['+919876543210', '+919876543210']), 'Listed twice: +919876543210'),
-    (dict(OUTBOUND, sip_trunk_caller_id='12345'), 'sip_trunk_caller_id must be an E.164 number'),
+    (dict(OUTBOUND, sip_trunk_numbers=['9876543210']), "sip_trunk_numbers[0] must be in E.164 format"),
+    (dict(OUTBOUND, sip_trunk_numbers=['+919876543210', '+919876543210']),
+     'sip_trunk_numbers[1] repeats an entry listed earlier (sip_trunk_numbers[0])'),
+    (dict(OUTBOUND, sip_trunk_caller_id='12345'), 'sip_trunk_caller_id must be in E.164 format'),
     (dict(INBOUND, sip_trunk_destinations=[]), 'must know where to deliver inbound calls'),
     (dict(INBOUND, sip_trunk_destinations=['203.0.113.50:5061;transport=tls']), 'RFC 5737'),
     (dict(INBOUND, sip_trunk_destinations=[{'host': '10.1.2.3'}]), 'private'),
-    (dict(INBOUND, sip_trunk_destinations=['sip.example.com:5060;transport=udp']), 'Not valid'),
+    (dict(INBOUND, sip_trunk_destinations=['sip.example.com:5060;transport=udp']),
+     'sip_trunk_destinations[0] transport must be tls or tcp'),
+    (dict(INBOUND, sip_trunk_destinations=['sip.example.com:70000;transport=tls']),
+     'sip_trunk_destinations[0].port must be an integer from 1 to 65535 (got 70000)'),
+    (dict(INBOUND, sip_trunk_destinations=['sip:SBC.example.com:5061;transport=tls', 'sbc.example.com:5061;transport=tls']),
+     'sip_trunk_destinations[1] repeats an entry listed earlier'),
     (dict(STREAMKIT, sip_trunk_credentials=[]), 'neither is set'),
     (dict(BIDIRECTIONAL, sip_trunk_whitelisted_ips=[]), 'sip_trunk_whitelisted_ips'),
     (dict(BIDIRECTIONAL, sip_trunk_destinations=[]), 'sip_trunk_destinations'),
     (dict(OUTBOUND, sip_trunk_name='bad-name!'), 'sip_trunk_name must be 1 to 16'),
     (dict(OUTBOUND, sip_trunk_use_case='sideways'), 'sip_trunk_use_case'),
 ], ids=['outbound-no-ip', 'outbound-fqdn', 'no-numbers', 'not-e164', 'duplicate-number', 'caller-id',
-        'inbound-no-destination', 'documentation-ip', 'private-ip', 'udp', 'streamkit-no-auth',
-        'bidirectional-no-ip', 'bidirectional-no-destination', 'trunk-name', 'use-case'])
+        'inbound-no-destination', 'documentation-ip', 'private-ip', 'udp', 'port-70000', 'duplicate-destination',
+        'streamkit-no-auth', 'bidirectional-no-ip', 'bidirectional-no-destination', 'trunk-name', 'use-case'])
 def test_use_case_validation_fails_before_any_api_call(simulator, tmp_path, variables, message):
     run, _result, requests, _writes = converge(simulator, tmp_path, variables)
     assert run.rc != 0, run
@@ -245,7 +251,9 @@ def test_check_mode_and_diff_write_nothing(simulator, tmp_path):
     assert writes == 0
     assert trunk_state(simulator, 'in_trunk') == before
     assert '"ip": "3.7.1.1"' in run.stdout  # the ACL diff
-    assert 'would add 3.7.1.1:5061;transport=tls' in run.stdout
+    # The destination module predicts the addition, and warns that its ACL entry is not there yet.
+    assert '"destination": "sip:3.7.1.1:5061;transport=tls"' in run.stdout  # the destinations diff
+    assert 'not whitelisted on the trunk yet' in run.stdout + run.stderr
     assert {'ip': '3.7.1.1', 'mask': 32} in result['whitelisted_ips']
     assert 'sip:3.7.1.1:5061;transport=tls' in [d['destination'] for d in result['destinations']]
 
