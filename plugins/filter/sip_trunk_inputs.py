@@ -136,7 +136,9 @@ _value:
       description: The caller ID, or null when not managed.
       type: str
     credentials:
-      description: Digest users with C(user_name), C(password) and C(friendly_name). Contains the passwords.
+      description:
+        - Digest users with C(user_name) and C(friendly_name). Passwords are validated but never returned,
+          so the result can be printed; pass the original list to M(exotel.sip_trunking.exotel_trunk_credential).
       type: list
       elements: dict
 '''
@@ -223,7 +225,9 @@ def sip_trunk_inputs(inputs):
     result['whitelisted_ips'] = _parse(inputs, 'whitelisted_ips', parse_acl_entry, lambda entry: entry['ip'])
     result['destinations'] = _parse(inputs, 'destinations', parse_destination_entry,
                                     lambda entry: destination_key(entry['destination']))
-    result['credentials'] = _parse(inputs, 'credentials', parse_credential_entry, lambda entry: entry['user_name'])
+    # Passwords are checked, then dropped: this result is printed by set_fact and kept as a fact.
+    result['credentials'] = [dict((k, v) for k, v in entry.items() if k != 'password') for entry in
+                             _parse(inputs, 'credentials', parse_credential_entry, lambda entry: entry['user_name'])]
 
     # The API refuses an IP destination outside the trunk's ACL: whitelist the hosts no listed entry covers.
     listed = [(entry['ip'], entry['mask']) for entry in result['whitelisted_ips']]

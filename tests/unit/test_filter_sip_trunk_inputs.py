@@ -46,7 +46,7 @@ def test_normalises_every_list():
     assert out['destination_acl_additions'] == [{'ip': '3.7.1.1', 'mask': 32}]
     assert out['acl'] == out['whitelisted_ips'] + [{'ip': '3.7.1.1', 'mask': 32}]
     assert out['caller_id'] == '+918069000001'
-    assert out['credentials'] == [{'user_name': 'pbx', 'password': PASSWORD, 'friendly_name': 'pbx_1'}]
+    assert out['credentials'] == [{'user_name': 'pbx', 'friendly_name': 'pbx_1'}]  # validated, never returned
 
 
 @pytest.mark.parametrize('use_case, number_mode, expected', [
