@@ -43,7 +43,8 @@ def simulator():
 
 def ansible_environment(sim_url, **extra):
     """Environment for an ansible-playbook run against the simulator (credentials only in env)."""
-    env = dict(os.environ)
+    # A developer's own EXOTEL_* settings (region, rate limit, a real token) must not leak into a test.
+    env = dict((name, value) for name, value in os.environ.items() if not name.startswith('EXOTEL_'))
     env.update({
         'PATH': BIN + os.pathsep + env.get('PATH', ''),
         'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,

@@ -39,6 +39,9 @@ BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(REPO, 'tests', 'simulator'))
 from exotel_simulator import ExotelSimulator  # noqa: E402  pylint: disable=wrong-import-position
 
+sys.path.insert(0, os.path.join(REPO, 'tests'))
+from conftest import ansible_environment  # noqa: E402  pylint: disable=wrong-import-position
+
 ACCOUNT_SID = 'exoteltest'
 API_KEY = 'exoteltest'
 API_TOKEN = 'a1b2c3d4e5f6g7h8i9j0'
@@ -104,29 +107,9 @@ def check_state(sim, data):
 # ------------------------------------------------------------------------------------ running
 
 def environment(sim_url, rate_limit):
-    env = dict(os.environ)
-    for name in list(env):
-        if name.startswith('EXOTEL_'):
-            del env[name]
-    env.update({
-        'PATH': BIN + os.pathsep + env.get('PATH', ''),
-        'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
-        'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_FORCE_COLOR': '0',
-        'ANSIBLE_RETRY_FILES_ENABLED': 'false',
-        'ANSIBLE_LOCALHOST_WARNING': 'false',
-        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
-        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
-        'ANSIBLE_PIPELINING': 'true',     # the cheapest module runs Ansible can do: favours (b) and (c)
-        'EXOTEL_API_URL': sim_url,
-        'EXOTEL_ACCOUNT_SID': ACCOUNT_SID,
-        'EXOTEL_API_KEY': API_KEY,
-        'EXOTEL_API_TOKEN': API_TOKEN,
-        # The client's own pacer (requests per minute per module run); 0 switches it off.
-        'EXOTEL_RATE_LIMIT': str(rate_limit),
-    })
-    return env
+    """The test suite's environment, plus pipelining (the cheapest module runs Ansible can do:
+    favours (b) and (c)) and the client's own pacer (requests per minute per module run; 0 = off)."""
+    return ansible_environment(sim_url, ANSIBLE_PIPELINING='true', EXOTEL_RATE_LIMIT=str(rate_limit))
 
 
 def run_playbook(sim, playbook, vars_file, log_path, rate_limit=0):
