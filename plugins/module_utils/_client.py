@@ -34,6 +34,11 @@ import random
 import time
 
 try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 targets
+    from urlparse import urlsplit
+
+try:
     import requests
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -159,6 +164,9 @@ class RequestPacer:
 def _error_fields(body):
     """Pull (api_code, error_code, message, description) out of an error envelope."""
     response = body.get('response') if isinstance(body, dict) else None
+    if isinstance(response, list):
+        # A batch answer: report the first failed item.
+        response = next((item for item in response if isinstance(item, dict) and not _is_2xx(item.get('code'))), None)
     if not isinstance(response, dict):
         return None, None, None, None
     error = response.get('error_data') or {}
@@ -227,6 +235,11 @@ class ExotelClient:
     # ---------------------------------------------------------------- transport
 
     def _url(self, path):
+        if '://' in path:
+            # An absolute next_page_uri: keep only its path and query, so the credentials are
+            # never sent to a host other than the configured one.
+            parts = urlsplit(path)
+            path = parts.path + ('?' + parts.query if parts.query else '')
         if path.startswith('/v2/'):
             return self.base_url + path
         return '%s%s/%s' % (self.base_url, self.account_path, path.lstrip('/'))
@@ -352,6 +365,11 @@ class ExotelClient:
 
     def _check(self, method, path, status, parsed, text):
         """Accept an answer only when both the HTTP status and response.code say success."""
+        if status in (400, 422) and isinstance(parsed, dict) and isinstance(parsed.get('response'), list) \
+                and method == 'POST':
+            # The reference also shows a refused destination batch as HTTP 400 with per-item
+            # results ("400/207"): hand the items to batch(), which reports each one.
+            return parsed
         if not _is_2xx(status) or not isinstance(parsed, dict):
             raise self._response_error(method, path, status, parsed, text)
         response = parsed.get('response')
@@ -392,6 +410,8 @@ class ExotelClient:
         if isinstance(response, dict):
             # Older single-object shape (e.g. the first GET /credentials form).
             data = response.get('data')
+            if isinstance(data, list):
+                return [_normalize_ids(row) for row in data if isinstance(row, dict)]
             return [_normalize_ids(data)] if data else []
         rows = []
         for item in response or []:

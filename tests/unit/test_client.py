@@ -261,3 +261,21 @@ def test_settings_upsert_and_credentials_never_return_passwords(client, simulato
     assert created and 'password' not in row
     assert all('password' not in r for r in client.list_credentials(sid))
     assert simulator.check_password(row['id'], 'S3cret_pw')
+
+
+def test_absolute_next_page_uri_stays_on_the_configured_host(simulator, sleeps):
+    client = make_client(simulator, sleeps)
+    url = client._url('https://elsewhere.example.com/v2/accounts/exoteltest/trunks?offset=50')  # pylint: disable=protected-access
+    assert url == simulator.url + '/v2/accounts/exoteltest/trunks?offset=50'
+
+
+def test_batch_refused_with_http_400_reports_items(simulator, sleeps):
+    client = make_client(simulator, sleeps)
+    sid = make_trunk(client)
+    simulator.add_fault({'method': 'POST', 'path': '/trunks/*/destination-uris', 'action': 'status', 'status': 400, 'body': {
+        'request_id': 'x', 'method': 'POST', 'http_code': 400, 'metadata': {'total': 1, 'success': 0, 'failed': 1},
+        'response': [{'code': 400, 'status': 'failure', 'data': None, 'error_data': {
+            'code': 1002, 'message': 'Invalid parameter', 'description': 'Destination is not a valid Ip or Fqdn'}}]}})
+    results = client.add_destinations(sid, ['sip.example.com:5061;transport=tls'], destination_key)
+    assert not results[0].ok
+    assert results[0].error['description'] == 'Destination is not a valid Ip or Fqdn'
