@@ -59,6 +59,8 @@ RATE_LIMIT_PER_MINUTE = 200
 RETRYABLE_STATUSES = (500, 502, 503, 504)
 IDEMPOTENT_METHODS = ('GET', 'PUT', 'DELETE')
 MAX_BACKOFF_SECONDS = 20.0
+RATE_LIMIT_WINDOW_SECONDS = 60.0
+RATE_LIMIT_BACKOFF_FACTOR = 10
 
 # Grade-B facts from NOTES.md (documented by Exotel, never seen live): each is
 # used only through these names so a first live run can confirm or fix them here.
@@ -265,13 +267,18 @@ class ExotelClient:
             parsed = None
         return response.status_code, response.headers, parsed, text
 
-    def _retry_delay(self, attempt, retry_after=None):
+    def _retry_delay(self, attempt, retry_after=None, rate_limited=False):
         if retry_after is not None:
             try:
                 return max(0.0, float(retry_after))
             except (TypeError, ValueError):
                 pass
-        ceiling = min(MAX_BACKOFF_SECONDS, self.backoff_base * (2 ** attempt))
+        if rate_limited:
+            # No Retry-After is documented for the trunk API: back off on the scale of its
+            # one-minute window (with default settings the waits add up to more than a minute).
+            ceiling = min(RATE_LIMIT_WINDOW_SECONDS, self.backoff_base * RATE_LIMIT_BACKOFF_FACTOR * (2 ** attempt))
+        else:
+            ceiling = min(MAX_BACKOFF_SECONDS, self.backoff_base * (2 ** attempt))
         return random.uniform(ceiling / 2.0, ceiling)
 
     def request(self, method, path, params=None, body=None):
@@ -285,7 +292,7 @@ class ExotelClient:
         waited = 0.0
         attempt = 0
         while True:
-            retry_after = None
+            retry_after = status = None
             try:
                 status, headers, parsed, text = self._send(method, path, params, body)
             except requests.exceptions.RequestException as exc:
@@ -306,7 +313,7 @@ class ExotelClient:
                                           request_id=failure.request_id, method=method, path=path)
                 else:
                     return self._check(method, path, status, parsed, text)
-            delay = self._retry_delay(attempt, retry_after)
+            delay = self._retry_delay(attempt, retry_after, rate_limited=status == 429)
             if attempt >= self.max_retries or waited + delay > self.retry_max_wait:
                 failure.message = '%s (gave up after %d attempts and %.1fs of waiting)' % (
                     failure.message, attempt + 1, waited)

@@ -19,8 +19,9 @@ def client(simulator, sleeps):
 
 def make_client(simulator, sleeps, **kwargs):
     kwargs.setdefault('max_retries', 3)
+    kwargs.setdefault('backoff_base', 0.01)
     return c.ExotelClient(ACCOUNT_SID, API_KEY, kwargs.pop('token', API_TOKEN), simulator.url,
-                          backoff_base=0.01, sleep=sleeps.append, **kwargs)
+                          sleep=sleeps.append, **kwargs)
 
 
 def api_requests(simulator, method=None):
@@ -279,3 +280,11 @@ def test_batch_refused_with_http_400_reports_items(simulator, sleeps):
     results = client.add_destinations(sid, ['sip.example.com:5061;transport=tls'], destination_key)
     assert not results[0].ok
     assert results[0].error['description'] == 'Destination is not a valid Ip or Fqdn'
+
+
+def test_429_without_retry_after_waits_on_the_scale_of_the_window(simulator, sleeps):
+    client = make_client(simulator, sleeps, max_retries=5, backoff_base=0.5, retry_max_wait=1000)
+    simulator.add_fault({'method': 'GET', 'path': '/trunks', 'action': 'status', 'status': 429, 'times': 5})
+    assert client.list_trunks() == []
+    assert len(sleeps) == 5
+    assert sum(sleeps) >= 60  # enough for a one-minute window to roll over
