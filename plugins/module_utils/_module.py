@@ -153,6 +153,8 @@ class EntryType:
     """
 
     result_key = 'entries'
+    # Result key of the one entry named by the singular option (e.g. ``number``).
+    single_key = 'entry'
     # A changed entry that the API cannot update in place is deleted and re-added.
     replace_on_change = False
 
@@ -257,7 +259,7 @@ def entries_from_options(module, entry_type, single_option, list_option, parse_i
     return [parse_item(None, single_option)]
 
 
-def reconcile_entries(module, entry_type, trunk_sid, desired, state, purge=False, extra_result=None, single_key=None):
+def reconcile_entries(module, entry_type, trunk_sid, desired, state, purge=False, single_key=None):
     """The read-compare-write cycle for one trunk sub-collection, then ``exit_json``.
 
     ``desired`` are normalised entries. With ``state=present`` missing entries
@@ -299,7 +301,7 @@ def reconcile_entries(module, entry_type, trunk_sid, desired, state, purge=False
     if trunk_sid is not None and (to_add or to_update or to_replace):
         entry_type.check(trunk_sid, to_add + [entry for _row, entry in to_replace], to_update)
     changed = bool(to_add or to_update or to_replace or to_remove)
-    result = dict(extra_result or {}, trunk_sid=trunk_sid)
+    result = dict(trunk_sid=trunk_sid)
 
     if module.check_mode:
         added = [entry_type.predict(entry) for entry in to_add]
@@ -358,3 +360,16 @@ def reconcile_entries(module, entry_type, trunk_sid, desired, state, purge=False
                                                     replaced_note),
                     changed=bool(added or updated or replaced), failed_entries=failures, **result)
     module.exit(changed=changed, **result)
+
+
+def manage_entries(module, entry_type, single_option, list_option, parse_item):
+    """The whole run of a module that manages one kind of trunk entry.
+
+    ``parse_item(module, item, label)`` validates one entry (``item`` None for the
+    singular option). Every entry is validated before the first API call.
+    """
+    desired = entries_from_options(module, entry_type, single_option, list_option,
+                                   lambda item, label: parse_item(module, item, label))
+    reconcile_entries(module, entry_type, module.resolve_trunk_sid(), desired, module.params['state'],
+                      purge=module.params['purge'],
+                      single_key=entry_type.single_key if module.params[list_option] is None else None)

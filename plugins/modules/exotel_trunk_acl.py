@@ -113,8 +113,7 @@ removed:
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import (
     EntryType,
     ExotelModule,
-    entries_from_options,
-    reconcile_entries,
+    manage_entries,
 )
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
     ValidationError,
@@ -125,6 +124,7 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation im
 
 class WhitelistedIps(EntryType):
     result_key = 'whitelisted_ips'
+    single_key = 'whitelisted_ip'
     replace_on_change = True
 
     def list(self, trunk_sid):
@@ -157,11 +157,7 @@ def parse_acl(module, item, label):
 def main_logic(module):
     if module.params['mask'] is not None and module.params['ip'] is None:
         raise ValidationError('mask', 'can only be used with ip (in entries, give each entry its own mask)')
-    entry_type = WhitelistedIps(module)
-    desired = entries_from_options(module, entry_type, 'ip', 'entries', lambda item, label: parse_acl(module, item, label))
-    reconcile_entries(module, entry_type, module.resolve_trunk_sid(), desired, module.params['state'],
-                      purge=module.params['purge'],
-                      single_key='whitelisted_ip' if module.params['ip'] is not None else None)
+    manage_entries(module, WhitelistedIps(module), 'ip', 'entries', parse_acl)
 
 
 def main():

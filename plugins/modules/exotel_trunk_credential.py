@@ -132,14 +132,14 @@ removed:
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import (
     EntryType,
     ExotelModule,
-    entries_from_options,
-    reconcile_entries,
+    manage_entries,
 )
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import ValidationError, parse_credential_entry
 
 
 class DigestCredentials(EntryType):
     result_key = 'credentials'
+    single_key = 'credential'
 
     def list(self, trunk_sid):
         return self.client.list_credentials(trunk_sid)
@@ -194,12 +194,7 @@ def parse_credential(module, item, label):
 
 
 def main_logic(module):
-    entry_type = DigestCredentials(module)
-    desired = entries_from_options(module, entry_type, 'user_name', 'credentials',
-                                   lambda item, label: parse_credential(module, item, label))
-    reconcile_entries(module, entry_type, module.resolve_trunk_sid(), desired, module.params['state'],
-                      purge=module.params['purge'],
-                      single_key='credential' if module.params['user_name'] is not None else None)
+    manage_entries(module, DigestCredentials(module), 'user_name', 'credentials', parse_credential)
 
 
 def main():

@@ -134,8 +134,7 @@ failed_entries:
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import (
     EntryType,
     ExotelModule,
-    entries_from_options,
-    reconcile_entries,
+    manage_entries,
 )
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
     ValidationError,
@@ -155,6 +154,7 @@ DEFAULT_WEIGHT = 1
 
 class Destinations(EntryType):
     result_key = 'destinations'
+    single_key = 'destination'
 
     def list(self, trunk_sid):
         return self.client.list_destinations(trunk_sid)
@@ -221,10 +221,7 @@ def main_logic(module):
     if params['host'] is None and (params['port'] is not None):
         raise ValidationError('port', 'can only be used with host')
     single = 'destination' if params['destination'] is not None else 'host'
-    entry_type = Destinations(module)
-    desired = entries_from_options(module, entry_type, single, 'destinations', lambda item, label: parse_destination(module, item, label))
-    reconcile_entries(module, entry_type, module.resolve_trunk_sid(), desired, params['state'], purge=params['purge'],
-                      single_key='destination' if params['destinations'] is None else None)
+    manage_entries(module, Destinations(module), single, 'destinations', parse_destination)
 
 
 def main():

@@ -120,8 +120,7 @@ removed:
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import (
     EntryType,
     ExotelModule,
-    entries_from_options,
-    reconcile_entries,
+    manage_entries,
 )
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
     PHONE_MODES,
@@ -134,6 +133,7 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation im
 
 class PhoneNumbers(EntryType):
     result_key = 'numbers'
+    single_key = 'number'
 
     def list(self, trunk_sid):
         return self.client.list_phone_numbers(trunk_sid)
@@ -166,12 +166,7 @@ def parse_number(module, item, label):
 
 
 def main_logic(module):
-    entry_type = PhoneNumbers(module)
-    desired = entries_from_options(module, entry_type, 'phone_number', 'numbers',
-                                   lambda item, label: parse_number(module, item, label))
-    reconcile_entries(module, entry_type, module.resolve_trunk_sid(), desired, module.params['state'],
-                      purge=module.params['purge'],
-                      single_key='number' if module.params['phone_number'] is not None else None)
+    manage_entries(module, PhoneNumbers(module), 'phone_number', 'numbers', parse_number)
 
 
 def main():

@@ -100,8 +100,7 @@ removed:
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import (
     EntryType,
     ExotelModule,
-    entries_from_options,
-    reconcile_entries,
+    manage_entries,
 )
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
     SETTING_VALIDATORS,
@@ -112,6 +111,7 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation im
 
 class TrunkSettings(EntryType):
     result_key = 'settings'
+    single_key = 'setting'
 
     def list(self, trunk_sid):
         return self.client.list_settings(trunk_sid)
@@ -178,10 +178,7 @@ def main_logic(module):
     params = module.params
     if params['settings'] is not None:
         params['settings'] = sorted(params['settings'].items())
-    entry_type = TrunkSettings(module)
-    desired = entries_from_options(module, entry_type, 'name', 'settings', lambda item, label: parse_setting(module, item, label))
-    reconcile_entries(module, entry_type, module.resolve_trunk_sid(), desired, params['state'], purge=params['purge'],
-                      single_key='setting' if params['name'] is not None else None)
+    manage_entries(module, TrunkSettings(module), 'name', 'settings', parse_setting)
 
 
 def main():
