@@ -65,6 +65,26 @@ def ansible_environment(sim_url, **extra):
     return env
 
 
+def runner_job_files(root):
+    """What an ansible-runner job left under ``root``: ``({relative path: text}, [(path, env)])``.
+
+    ansible-runner records the environment it was launched with in artifacts/<id>/command;
+    that environment is split out of the file's text so tests can check it on its own.
+    """
+    texts, environments = {}, []
+    for directory, _dirs, names in os.walk(str(root)):
+        for name in names:
+            path = os.path.join(directory, name)
+            with open(path, encoding='utf-8', errors='replace') as stream:
+                text = stream.read()
+            if name == 'command' and os.path.basename(os.path.dirname(directory)) == 'artifacts':
+                recorded = json.loads(text)
+                environments.append((path, recorded.pop('env')))
+                text = json.dumps(recorded)
+            texts[os.path.relpath(path, str(root))] = text
+    return texts, environments
+
+
 class PlaybookRun:
     def __init__(self, proc):
         self.rc = proc.returncode

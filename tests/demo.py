@@ -10,52 +10,25 @@ time and API requests.
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-COLLECTIONS = os.path.join(REPO, 'build', 'collections')
-LAYOUT = os.path.join(COLLECTIONS, 'ansible_collections', 'exotel', 'sip_trunking')
 PLAYBOOK = os.path.join(REPO, 'playbooks', 'demo.yml')
 BIN = os.path.dirname(sys.executable)
 
 sys.path.insert(0, os.path.join(REPO, 'tests', 'simulator'))
 from exotel_simulator import ExotelSimulator  # noqa: E402  pylint: disable=wrong-import-position
 
-# The simulator's account (the API reference's sample data).
-ACCOUNT_SID, API_KEY, API_TOKEN = 'exoteltest', 'exoteltest', 'a1b2c3d4e5f6g7h8i9j0'
-RECAP_RE = re.compile(r'^\S+\s+: ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)'
-                      r'\s+failed=(?P<failed>\d+)\s+skipped=(?P<skipped>\d+)', re.M)
-
-
-def ensure_layout():
-    """The collection must be found as ansible_collections/exotel/sip_trunking (what `make layout` does)."""
-    if not os.path.exists(LAYOUT):
-        os.makedirs(os.path.dirname(LAYOUT), exist_ok=True)
-        os.symlink(REPO, LAYOUT)
+# The test suite's environment (credentials only there, never on the command line) and recap
+# parser; importing conftest also lays out build/collections/ansible_collections/exotel/sip_trunking.
+sys.path.insert(0, os.path.join(REPO, 'tests'))
+from conftest import RECAP_RE, ansible_environment  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def environment(url):
-    env = dict(os.environ)
-    env.update({
-        'PATH': BIN + os.pathsep + env.get('PATH', ''),
-        'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
-        'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
-        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
-        'ANSIBLE_RETRY_FILES_ENABLED': 'false',
-        'ANSIBLE_LOCALHOST_WARNING': 'false',
-        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
-        'ANSIBLE_NOCOLOR': '1',
-        'ANSIBLE_PIPELINING': 'true',
-        # Credentials only here, never on the command line.
-        'EXOTEL_API_URL': url,
-        'EXOTEL_ACCOUNT_SID': ACCOUNT_SID,
-        'EXOTEL_API_KEY': API_KEY,
-        'EXOTEL_API_TOKEN': API_TOKEN,
-    })
-    return env
+    return ansible_environment(url, ANSIBLE_PIPELINING='true')
 
 
 def run_demo(simulator, verbose=False):
@@ -70,7 +43,7 @@ def run_demo(simulator, verbose=False):
     if verbose:
         print(output)
     recaps = list(RECAP_RE.finditer(proc.stdout))
-    recap = dict((key, int(value)) for key, value in recaps[-1].groupdict().items()) if recaps else {}
+    recap = dict((key, int(value)) for key, value in recaps[-1].groupdict().items() if key != 'host') if recaps else {}
     recap['rc'] = proc.returncode
     return recap, seconds, after['total'] - before['total'], after['writes'] - before['writes'], output
 
@@ -106,7 +79,6 @@ def main(argv=None):
     parser.add_argument('--port', type=int, default=0, help='simulator port (default: a free one)')
     args = parser.parse_args(argv)
 
-    ensure_layout()
     simulator = ExotelSimulator(port=args.port).start()
     try:
         print('Exotel SIP trunking demo - simulator at %s, playbook playbooks/demo.yml' % simulator.url)

@@ -16,7 +16,7 @@ import jinja2.sandbox
 import pytest
 import yaml
 
-from conftest import ACCOUNT_SID, API_KEY, API_TOKEN, BIN, COLLECTIONS, REPO, ExotelSimulator
+from conftest import ACCOUNT_SID, API_KEY, API_TOKEN, BIN, COLLECTIONS, REPO, ExotelSimulator, runner_job_files
 
 CREDENTIAL_TYPE = os.path.join(REPO, 'awx', 'credential_type.yml')
 ENV_NAMES = {'EXOTEL_ACCOUNT_SID', 'EXOTEL_API_KEY', 'EXOTEL_API_TOKEN', 'EXOTEL_REGION', 'EXOTEL_API_URL'}
@@ -106,22 +106,15 @@ def test_demo_through_ansible_runner_never_shows_the_token(credential_type, tmp_
         # artifacts/<id>/command, ansible-runner's record of how it launched the process: its
         # recorded environment is where AWX puts the credential (and the private data directory is
         # discarded after the job), so there the token may be the EXOTEL_API_TOKEN value only.
-        scanned = 0
-        for directory, _dirs, files in os.walk(str(private_data_dir)):
-            for name in files:
-                path = os.path.join(directory, name)
-                with open(path, encoding='utf-8', errors='replace') as stream:
-                    text = stream.read()
-                if name == 'command' and os.path.basename(os.path.dirname(os.path.dirname(path))) == 'artifacts':
-                    # Only the injected variable itself, in the recorded launch environment (file mode 0600).
-                    recorded = json.loads(text)
-                    given = recorded.pop('env')
-                    assert [key for key, value in given.items() if API_TOKEN in value] == ['EXOTEL_API_TOKEN']
-                    assert oct(os.stat(path).st_mode & 0o777) == '0o600'
-                    text = json.dumps(recorded)
-                assert API_TOKEN not in text, path
-                scanned += 1
-        assert scanned > 10
+        texts, environments = runner_job_files(private_data_dir)
+        for path, given in environments:
+            # Only the injected variable itself, in the recorded launch environment (file mode 0600).
+            assert [key for key, value in given.items() if API_TOKEN in value] == ['EXOTEL_API_TOKEN']
+            assert oct(os.stat(path).st_mode & 0o777) == '0o600'
+        assert environments
+        for path, text in texts.items():
+            assert API_TOKEN not in text, path
+        assert len(texts) > 10
         assert not os.path.exists(os.path.join(str(private_data_dir), 'env', 'envvars'))
     finally:
         simulator.stop()

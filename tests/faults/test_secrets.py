@@ -25,7 +25,7 @@ import re
 import pytest
 
 from conftest import ACCOUNT_SID, API_KEY, API_TOKEN, BIN, REPO, ExotelSimulator, ansible_environment, \
-    run_playbook
+    run_playbook, runner_job_files
 from _faultkit import Api
 
 CRED = 'exotel.sip_trunking.exotel_trunk_credential'
@@ -249,23 +249,15 @@ def test_ansible_runner_events_and_artifacts(tmp_path):
         sim.stop()
     artifacts = private / 'artifacts'
     texts = {'events (%d)' % len(events): json.dumps(events)}
-    files = 0
-    for root, _dirs, names in os.walk(str(artifacts)):
-        for name in names:
-            path = os.path.join(root, name)
-            with open(path, encoding='utf-8', errors='replace') as stream:
-                text = stream.read()
-            if name == 'command':
-                # ansible-runner records the environment it was *given* (our EXOTEL_API_TOKEN input)
-                # next to the command line; that input is checked to be the only place it is.
-                recorded = json.loads(text)
-                given = recorded.pop('env')
-                assert [k for k, v in given.items() if API_TOKEN in v] == ['EXOTEL_API_TOKEN']
-                assert find_leaks(dict(('command env %s' % k, v) for k, v in given.items()
-                                       if k != 'EXOTEL_API_TOKEN')) == []
-                text = json.dumps(recorded)
-            texts[os.path.relpath(path, str(private))] = text
-            files += 1
+    files, environments = runner_job_files(artifacts)
+    for path, given in environments:
+        # ansible-runner records the environment it was *given* (our EXOTEL_API_TOKEN input)
+        # next to the command line; that input is checked to be the only place it is.
+        assert [k for k, v in given.items() if API_TOKEN in v] == ['EXOTEL_API_TOKEN'], path
+        assert find_leaks(dict(('command env %s' % k, v) for k, v in given.items() if k != 'EXOTEL_API_TOKEN')) == []
+    assert environments
+    texts.update(files)
+    files = len(files)
     assert files >= 5 and len(events) > 20, (files, len(events))
     assert any(e.get('event') == 'runner_on_failed' for e in events), 'the failure paths produced no failed events'
     leaks = find_leaks(texts)
