@@ -134,6 +134,8 @@ options:
     description:
       - SID of the trunk the entries belong to (as returned by M(exotel.sip_trunking.exotel_trunk)).
       - Exactly one of O(trunk_name) and O(trunk_sid) is required.
+      - The placeholder SID M(exotel.sip_trunking.exotel_trunk) returns in check mode for a trunk it would
+        create is understood; every listed entry is then predicted as added, and nothing is read.
     type: str
 '''
 
@@ -151,6 +153,8 @@ options:
     description:
       - With O(state=present), also remove the trunk's entries that are not listed, making the
         list exclusive. Removal happens after the additions, and is skipped when an addition failed.
+      - An empty list with O(purge=true) means "exactly none" and removes every entry of that kind;
+        an empty list without O(purge) changes nothing.
       - Requires the list form of the entries.
     type: bool
     default: false

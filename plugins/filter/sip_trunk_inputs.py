@@ -23,7 +23,11 @@ description:
   - On bad input the filter fails with a message naming the role variable, the entry and the rule, for example
     C(sip_trunk_destinations[1].port must be an integer from 1 to 65535 (got 70000)). A password is never part
     of a message.
-  - The use-case rules of the role (which lists a use case needs) are not checked here.
+  - With O(use_case_rules=true) it also checks the use-case rules of the role (which lists a use case needs),
+    with a message that says what is missing and why.
+  - With O(on_error=report) a problem does not raise. The result is then a dictionary whose only key
+    RV(_value.error) holds the message, so that a task can fail with exactly that message; valid inputs come
+    back with RV(_value.error=null).
 positional: _input
 options:
   _input:
@@ -76,6 +80,16 @@ options:
         type: list
         elements: dict
         default: []
+  on_error:
+    description:
+      - V(raise) fails the template with the message; V(report) returns it in RV(_value.error).
+    type: str
+    choices: [raise, report]
+    default: raise
+  use_case_rules:
+    description: Also check that the inputs hold what O(_input.use_case) needs.
+    type: bool
+    default: false
 '''
 
 EXAMPLES = r'''
@@ -141,23 +155,24 @@ _value:
           so the result can be printed; pass the original list to M(exotel.sip_trunking.exotel_trunk_credential).
       type: list
       elements: dict
+    error:
+      description:
+        - With O(on_error=report), the message naming the role variable and the rule, or V(null) when the inputs
+          are valid. Absent with O(on_error=raise).
+      type: str
 '''
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
+from ..module_utils._entries import Destinations, DigestCredentials, PhoneNumbers, WhitelistedIps
+from ..module_utils._validation import (
     ValidationError,
     destination_host,
-    destination_key,
     ip_in_acl,
     is_ipv4_literal,
     normalize_mode,
     normalize_phone_number,
-    parse_acl_entry,
-    parse_credential_entry,
-    parse_destination_entry,
     parse_list,
-    parse_number_entry,
     validate_trunk_name,
 )
 
@@ -178,23 +193,85 @@ SHAPES = {
 }
 
 
-def _parse(inputs, name, parse_item, key):
-    """Parse the list input ``name``; messages name the role variable (``sip_trunk_<name>[i]``)."""
+def _parse(inputs, name, entry_type):
+    """Parse the list input ``name`` with the entry type the modules use; messages name the role
+    variable (``sip_trunk_<name>[i]``)."""
     def parse_entry(item, label):
         try:
-            return parse_item(item, label)
+            return entry_type.parse_item(item, label)
         except ValidationError as exc:
             raise AnsibleFilterError('%s. %s' % (exc, SHAPES[name]) if name in SHAPES else str(exc))
 
     items = inputs.get(name)
     try:
-        return parse_list([] if items is None else items, PREFIX + name, parse_entry, key, allow_empty=True)
+        return parse_list([] if items is None else items, PREFIX + name, parse_entry, entry_type.key)
     except ValidationError as exc:  # not a list, or an entry listed twice
         raise AnsibleFilterError(str(exc))
 
 
-def sip_trunk_inputs(inputs):
-    """Validate and normalise the inputs of the sip_trunk role (see DOCUMENTATION)."""
+def _state(inputs):
+    """The trunk's state, after checking the name: with state=absent nothing else is used."""
+    if inputs.get('name') is not None:
+        validate_trunk_name(inputs['name'], PREFIX + 'name')
+    state = inputs.get('state') or 'present'
+    if state not in ('present', 'absent'):
+        raise ValidationError(PREFIX + 'state', 'must be one of present, absent', state)
+    return state
+
+
+def _number_mode_and_caller_id(inputs):
+    use_case = inputs.get('use_case') or 'outbound'
+    if use_case not in USE_CASES:
+        raise ValidationError(PREFIX + 'use_case', 'must be one of %s' % ', '.join(USE_CASES), use_case)
+    default_mode = normalize_mode(inputs.get('number_mode') or ('flow' if use_case == 'streamkit' else 'pstn'),
+                                  PREFIX + 'number_mode')
+    caller_id = normalize_phone_number(inputs['caller_id'], PREFIX + 'caller_id') if inputs.get('caller_id') else None
+    return default_mode, caller_id
+
+
+def _destination_acl_additions(whitelisted_ips, destinations):
+    """The API refuses an IP destination outside the trunk's ACL: the hosts no listed entry covers, as /32."""
+    listed = [(entry['ip'], entry['mask']) for entry in whitelisted_ips]
+    additions = []
+    for entry in destinations:
+        host = destination_host(entry['destination'])
+        addition = {'ip': host, 'mask': 32}
+        if is_ipv4_literal(host) and not ip_in_acl(host, listed) and addition not in additions:
+            additions.append(addition)
+    return additions
+
+
+# What each use case needs, and why: (the role variable, the use cases that need it, the reason).
+USE_CASE_RULES = (
+    ('numbers', USE_CASES, {
+        'outbound': 'outbound calls leave Exotel from (and show) a number mapped to the trunk',
+        'inbound': 'inbound calls arrive on a number mapped to the trunk',
+        'streamkit': 'the voice-AI bot answers and calls through numbers mapped to the trunk (in flow mode)',
+        'bidirectional': 'calls arrive on, and leave from, numbers mapped to the trunk'}),
+    ('whitelisted_ips', ('outbound', 'bidirectional'), dict.fromkeys(
+        ('outbound', 'bidirectional'), 'Exotel authenticates outbound calls by the static public source IP of your '
+        'PBX/SBC (an FQDN is not supported), so list that IPv4 address or CIDR')),
+    ('destinations', ('inbound', 'bidirectional'), dict.fromkeys(
+        ('inbound', 'bidirectional'), 'Exotel must know where to deliver inbound calls - your PBX/SBC as '
+        'host:port;transport=tls|tcp (a public IPv4 address, which the role whitelists for you, or an FQDN)')),
+)
+
+
+def _use_case_problem(inputs, use_case):
+    """The first thing the use case needs and the inputs lack, as a message; None when complete."""
+    for name, use_cases, reasons in USE_CASE_RULES:
+        if use_case in use_cases and not inputs.get(name):
+            return ('%suse_case=%s needs at least one %s in %s%s: %s.'
+                    % (PREFIX, use_case, 'phone number' if name == 'numbers' else 'entry', PREFIX, name, reasons[use_case]))
+    if use_case == 'streamkit' and not (inputs.get('whitelisted_ips') or inputs.get('credentials')):
+        return ('sip_trunk_use_case=streamkit needs sip_trunk_whitelisted_ips or sip_trunk_credentials: Exotel '
+                'authenticates the voice-AI platform\'s calls by its static public source IP (no FQDN) or by SIP '
+                'digest credentials, and neither is set.')
+    return None
+
+
+def _validated(inputs, use_case_rules):
+    """The normalised inputs (see RETURN); raises AnsibleFilterError naming the variable and the rule."""
     if not isinstance(inputs, dict):
         raise AnsibleFilterError('sip_trunk_inputs expects a dictionary of the role inputs, not %s' % type(inputs).__name__)
     unknown = sorted(set(inputs) - set(INPUTS))
@@ -203,40 +280,37 @@ def sip_trunk_inputs(inputs):
     result = dict(numbers=[], whitelisted_ips=[], destinations=[], destination_acl_additions=[], acl=[], caller_id=None,
                   credentials=[])
     try:
-        if inputs.get('name') is not None:
-            validate_trunk_name(inputs['name'], PREFIX + 'name')
-        state = inputs.get('state') or 'present'
-        if state not in ('present', 'absent'):
-            raise ValidationError(PREFIX + 'state', 'must be one of present, absent', state)
-        if state == 'absent':
+        if _state(inputs) == 'absent':
             return result  # the trunk goes with everything on it: no list is used
-        use_case = inputs.get('use_case') or 'outbound'
-        if use_case not in USE_CASES:
-            raise ValidationError(PREFIX + 'use_case', 'must be one of %s' % ', '.join(USE_CASES), use_case)
-        default_mode = normalize_mode(inputs.get('number_mode') or ('flow' if use_case == 'streamkit' else 'pstn'),
-                                      PREFIX + 'number_mode')
-        if inputs.get('caller_id'):
-            result['caller_id'] = normalize_phone_number(inputs['caller_id'], PREFIX + 'caller_id')
+        default_mode, result['caller_id'] = _number_mode_and_caller_id(inputs)
     except ValidationError as exc:
         raise AnsibleFilterError(str(exc))
-
-    result['numbers'] = _parse(inputs, 'numbers', lambda item, label: parse_number_entry(item, label, default_mode),
-                               lambda entry: entry['phone_number'])
-    result['whitelisted_ips'] = _parse(inputs, 'whitelisted_ips', parse_acl_entry, lambda entry: entry['ip'])
-    result['destinations'] = _parse(inputs, 'destinations', parse_destination_entry,
-                                    lambda entry: destination_key(entry['destination']))
+    result['numbers'] = _parse(inputs, 'numbers', PhoneNumbers({'mode': default_mode}))
+    result['whitelisted_ips'] = _parse(inputs, 'whitelisted_ips', WhitelistedIps())
+    result['destinations'] = _parse(inputs, 'destinations', Destinations())
     # Passwords are checked, then dropped: this result is printed by set_fact and kept as a fact.
-    result['credentials'] = [dict((k, v) for k, v in entry.items() if k != 'password') for entry in
-                             _parse(inputs, 'credentials', parse_credential_entry, lambda entry: entry['user_name'])]
-
-    # The API refuses an IP destination outside the trunk's ACL: whitelist the hosts no listed entry covers.
-    listed = [(entry['ip'], entry['mask']) for entry in result['whitelisted_ips']]
-    for entry in result['destinations']:
-        host = destination_host(entry['destination'])
-        addition = {'ip': host, 'mask': 32}
-        if is_ipv4_literal(host) and not ip_in_acl(host, listed) and addition not in result['destination_acl_additions']:
-            result['destination_acl_additions'].append(addition)
+    result['credentials'] = [dict((k, v) for k, v in entry.items() if k != 'password')
+                             for entry in _parse(inputs, 'credentials', DigestCredentials())]
+    result['destination_acl_additions'] = _destination_acl_additions(result['whitelisted_ips'], result['destinations'])
     result['acl'] = result['whitelisted_ips'] + result['destination_acl_additions']
+    problem = _use_case_problem(inputs, inputs.get('use_case') or 'outbound') if use_case_rules else None
+    if problem:
+        raise AnsibleFilterError(problem)
+    return result
+
+
+def sip_trunk_inputs(inputs, on_error='raise', use_case_rules=False):
+    """Validate and normalise the inputs of the sip_trunk role (see DOCUMENTATION)."""
+    if on_error not in ('raise', 'report'):
+        raise AnsibleFilterError("sip_trunk_inputs: on_error must be 'raise' or 'report', not %r" % (on_error,))
+    try:
+        result = _validated(inputs, use_case_rules)
+    except AnsibleFilterError as exc:
+        if on_error == 'raise':
+            raise
+        return {'error': exc.message}
+    if on_error == 'report':
+        result['error'] = None
     return result
 
 

@@ -629,6 +629,40 @@ class ExotelClient:
         return self._batch_create(self._child(trunk_sid, 'settings'), 'settings',
                                   [{'name': n, 'value': v} for n, v in sorted(settings.items())], find_landed)
 
+    def replace_setting(self, trunk_sid, name, value):
+        """Give an existing setting a new value, under either reading of a second POST (NOTES.md).
+
+        Whether POSTing an existing setting name overwrites it (upsert) or answers
+        duplicate is undocumented. The POST is tried first; a duplicate answer,
+        for the item or for the whole request, means the API wants the old one
+        gone: the setting is deleted and posted again.
+        """
+        path = self._child(trunk_sid, 'settings')
+        try:
+            answer = self.set_settings(trunk_sid, {name: value})[0]
+            if answer.ok:
+                return answer.data or answer.request_item
+            failure = self._item_exception('POST', path, answer)
+        except ExotelDuplicateError as exc:
+            failure = exc
+        if not isinstance(failure, ExotelDuplicateError):
+            raise failure
+        self.delete_setting(trunk_sid, name)
+        answer = self.set_settings(trunk_sid, {name: value})[0]
+        if not answer.ok:
+            raise self._item_exception('POST', path, answer)
+        return answer.data or answer.request_item
+
+    def _item_exception(self, method, path, answer):
+        """The typed error of one failed item of a batch answer."""
+        error = answer.error or {}
+        cls = ExotelDuplicateError if error.get('http_status') == 409 or error.get('api_code') == 1008 else ExotelError
+        detail = '; '.join(str(part) for part in (error.get('message'), error.get('description')) if part)
+        return self._error(cls, 'Exotel API %s %s refused %s: code %s (error %s): %s' % (
+            method, path, answer.request_item, error.get('http_status'), error.get('api_code'), detail),
+            http_status=error.get('http_status'), api_code=error.get('api_code'), error_message=error.get('message'),
+            description=error.get('description'), method=method, path=path)
+
     def delete_setting(self, trunk_sid, name):
         return self._delete_child(trunk_sid, 'settings', name)
 

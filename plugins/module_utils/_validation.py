@@ -41,6 +41,8 @@ DOCUMENTATION_NETWORKS = tuple(
     ipaddress.ip_network(net) for net in ('192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24')
 )
 
+SHARED_ADDRESS_SPACE = ipaddress.ip_network('100.64.0.0/10')
+
 E164_RULE = "must be in E.164 format: '+' followed by 8 to 15 digits, e.g. +919876543210"
 
 
@@ -173,6 +175,28 @@ def public_ipv4_problem(ip):
     return None
 
 
+def never_matching_source_problem(ip):
+    """Why an ACL entry for ``ip`` can never match a call, or None for a public address.
+
+    Exotel matches the public source address it sees on a call; a private,
+    loopback, link-local or documentation address is never that address.
+    """
+    address = ipaddress.ip_address(ip)
+    reasons = (
+        (any(address in net for net in DOCUMENTATION_NETWORKS), 'a documentation address (RFC 5737)'),
+        (address.is_loopback, 'a loopback address'),
+        (address.is_link_local, 'a link-local address'),
+        (address in SHARED_ADDRESS_SPACE, 'a carrier-grade NAT address (RFC 6598)'),
+        (address.is_private, 'a private address (RFC 1918)'),
+        (address.is_multicast or address.is_reserved or address.is_unspecified, 'not a unicast public address'),
+    )
+    for applies, what in reasons:
+        if applies:
+            return ('is %s: Exotel matches the public source address of your PBX as it reaches the internet, so '
+                    'this ACL entry can never match a call; whitelist the public (NAT) address instead' % what)
+    return None
+
+
 def is_ipv4_literal(host):
     try:
         return ipaddress.ip_address(host).version == 4
@@ -297,17 +321,16 @@ def reject_unknown_keys(item, label, allowed, allowed_text=None):
         raise ValidationError(label, 'has unknown keys %s; allowed: %s' % (', '.join(unknown), allowed_text or ', '.join(allowed)))
 
 
-def parse_list(items, option, parse_item, key, allow_empty=False):
+def parse_list(items, option, parse_item, key):
     """Parse every entry of the list option ``option`` with ``parse_item(item, label)``.
 
     Labels are ``option[index]``. Two entries with the same identity (``key`` of
     the parsed entry, e.g. the phone number) are a mistake in the input; say
-    which. An empty list is refused unless ``allow_empty``.
+    which. An empty list is valid: with ``purge`` it means "exactly none",
+    without it there is nothing to do.
     """
     if not isinstance(items, list):
         raise ValidationError(option, 'must be a list, not %s' % type(items).__name__)
-    if not items and not allow_empty:
-        raise ValidationError(option, 'must list at least one entry (to remove entries, list them with state=absent)')
     entries = [parse_item(item, '%s[%d]' % (option, index)) for index, item in enumerate(items)]
     first = {}
     for index, entry in enumerate(entries):

@@ -76,10 +76,18 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+account_sid:
+  description: The account SID the task worked on.
+  returned: always
+  type: str
+  sample: exoteltest
 trunk:
   description:
     - The trunk as the API describes it, after the task. Empty when the trunk is absent.
-    - In check mode, a trunk that would be created has C(trunk_sid=null).
+    - In check mode, a trunk that would be created has the placeholder
+      C(trunk_sid=check-mode-new-trunk:<name>). It is never a real SID; every module of the
+      collection takes it for "this trunk will be created", so tasks chained on it predict their
+      changes in check mode, and refuse it outside check mode.
   returned: always
   type: dict
   sample:
@@ -94,6 +102,26 @@ trunk:
     secure_trunking: disabled
     date_created: "2026-01-23T09:24:59Z"
     date_updated: "2026-01-23T09:24:59Z"
+removed_trunk:
+  description:
+    - With O(state=absent), the trunk that is deleted (in check mode, that would be deleted) with
+      everything that goes with it, in the shape of M(exotel.sip_trunking.exotel_trunk_info)'s
+      trunks - C(numbers), C(whitelisted_ips), C(destinations), C(settings), C(credentials) (digest
+      user names, never passwords). Check mode reports exactly what the real run deletes.
+  returned: when O(state=absent) and the trunk existed
+  type: dict
+  sample:
+    trunk_sid: trmum1f708622631150902801a1n
+    trunk_name: outbound_trunk
+    numbers:
+      - {id: "41512", phone_number: "+919876543210", mode: pstn}
+    whitelisted_ips:
+      - {id: "1153", ip: 44.248.146.11, mask: 32}
+    destinations: []
+    settings:
+      - {name: trunk_external_alias, value: "+919876543210"}
+    credentials:
+      - {id: "5301", user_name: voicebot, friendly_name: null}
 removed_credentials:
   description: User names of the digest credentials deleted before the trunk (O(state=absent)).
   returned: when O(state=absent) and the trunk existed
@@ -101,9 +129,10 @@ removed_credentials:
   elements: str
 '''
 
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._client import ExotelNotFoundError
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import ExotelModule
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
+from ..module_utils._client import ExotelNotFoundError
+from ..module_utils._entries import GATHERABLE, gather_entries, trunk_record
+from ..module_utils._module import ExotelModule, planned_trunk_sid
+from ..module_utils._validation import (
     validate_domain_name,
     validate_nso_code,
     validate_trunk_name,
@@ -119,7 +148,7 @@ def managed_view(trunk):
 def ensure_present(module, current, desired):
     if current is None:
         if module.check_mode:
-            trunk = dict(desired, trunk_sid=None)
+            trunk = dict(desired, trunk_sid=planned_trunk_sid(desired['trunk_name']))
         else:
             trunk, _created = module.client.create_trunk(**desired)
         return True, trunk
@@ -134,44 +163,65 @@ def ensure_present(module, current, desired):
     return False, current
 
 
-def ensure_absent(module, current):
-    if current is None:
-        return False, {}, []
-    removed_credentials = []
-    if module.check_mode:
-        return True, {}, removed_credentials
+def removal_view(removed):
+    """What ``--diff`` shows of a trunk that goes: its managed keys and its entries, without API ids."""
+    if removed is None:
+        return {}
+    view = managed_view(removed)
+    for entry_type in GATHERABLE.values():
+        view[entry_type.kind] = [entry_type().diff_view(entry) for entry in removed[entry_type.kind]]
+    return view
+
+
+def describe_for_removal(module, current):
+    """The trunk with everything that goes with it; None when it vanished meanwhile."""
     try:
-        # Whether deleting a trunk also deletes its digest credentials is disputed (NOTES.md).
-        for credential in module.client.list_credentials(current['trunk_sid']):
-            if credential.get('id') is not None:
-                module.client.delete_credential(current['trunk_sid'], credential['id'])
-                removed_credentials.append(credential.get('user_name'))
+        return dict(trunk_record(current), **gather_entries(module.client, current['trunk_sid'], sorted(GATHERABLE)))
     except ExotelNotFoundError:
-        # Deleted by someone else since we listed it: absent is what was asked for.
-        return False, {}, removed_credentials
-    deleted = module.client.delete_trunk(current['trunk_sid'])
-    return deleted is not None or bool(removed_credentials), {}, removed_credentials
+        return None
+
+
+def ensure_absent(module, current):
+    """Delete the trunk; returns (changed, removed trunk description or None, removed user names)."""
+    removed = describe_for_removal(module, current) if current else None
+    if removed is None:
+        return False, None, []
+    # Whether deleting a trunk also deletes its digest credentials is disputed (NOTES.md): delete them
+    # first. Users listed without an id (the older credentials shape) cannot be deleted one by one.
+    users = [user for user in removed['credentials'] if user.get('id') is not None]
+    if module.check_mode:
+        return True, removed, [user['user_name'] for user in users]
+    try:
+        for user in users:
+            module.client.delete_credential(current['trunk_sid'], user['id'])
+        module.client.delete_trunk(current['trunk_sid'])
+    except ExotelNotFoundError:
+        return False, None, []  # deleted by someone else since we read it: absent is what was asked for
+    return True, removed, [user['user_name'] for user in users]
 
 
 def main_logic(module):
     params = module.params
     name = validate_trunk_name(params['name'])
-    current = module.client.find_trunk_by_name(name)
-    result = {}
     if params['state'] == 'present':
         desired = {
             'trunk_name': name,
             'nso_code': validate_nso_code(params['nso_code']),
             'domain_name': validate_domain_name(params['domain_name'] or '%s.pstn.exotel.com' % params['account_sid']),
         }
+        current = module.client.find_trunk_by_name(name)
         changed, trunk = ensure_present(module, current, desired)
+        result = {'trunk': trunk}
+        before, after = managed_view(current), managed_view(trunk)
     else:
-        changed, trunk, removed_credentials = ensure_absent(module, current)
-        if current is not None:
-            result['removed_credentials'] = removed_credentials
-    if module.module._diff:
-        result['diff'] = {'before': managed_view(current), 'after': managed_view(trunk)}
-    module.exit(changed=changed, trunk=trunk, **result)
+        changed, removed, removed_users = ensure_absent(module, module.client.find_trunk_by_name(name))
+        result = {'trunk': {}}
+        if removed is not None:
+            result.update(removed_trunk=removed, removed_credentials=removed_users)
+        before, after = removal_view(removed), {}
+    if module.diff:
+        result['diff'] = {'before': before, 'after': after}
+    module.exit(changed=changed, **result)
 
 
 def main():

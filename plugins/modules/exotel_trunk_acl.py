@@ -76,8 +76,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+account_sid:
+  description: The account SID the task worked on.
+  returned: always
+  type: str
+  sample: exoteltest
 trunk_sid:
-  description: SID of the trunk (null in check mode when the trunk does not exist yet).
+  description:
+    - SID of the trunk.
+    - In check mode, for a trunk that does not exist yet, the placeholder C(check-mode-new-trunk:<name>).
   returned: always
   type: str
 whitelisted_ips:
@@ -110,54 +117,10 @@ removed:
   elements: dict
 '''
 
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import (
-    EntryType,
-    ExotelModule,
-    manage_entries,
-)
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
-    ValidationError,
-    normalize_acl_entry,
-    parse_acl_entry,
-)
 
-
-class WhitelistedIps(EntryType):
-    result_key = 'whitelisted_ips'
-    single_key = 'whitelisted_ip'
-    replace_on_change = True
-
-    def list(self, trunk_sid):
-        return self.client.list_whitelisted_ips(trunk_sid)
-
-    def key(self, entry):
-        return entry['ip']
-
-    def view(self, row):
-        return {'id': row.get('id'), 'ip': row['ip'], 'mask': int(row['mask']) if row.get('mask') is not None else 32}
-
-    def differs(self, row, desired):
-        return self.view(row)['mask'] != desired['mask']
-
-    def add_one(self, trunk_sid, desired):
-        row, _created = self.client.add_whitelisted_ip(trunk_sid, desired['ip'], desired['mask'])
-        return row
-
-    def remove(self, trunk_sid, row):
-        self.client.delete_whitelisted_ip(trunk_sid, row['id'])
-
-
-def parse_acl(module, item, label):
-    if item is not None:
-        return parse_acl_entry(item, label)
-    ip, mask = normalize_acl_entry(module.params['ip'], module.params['mask'])
-    return {'ip': ip, 'mask': mask}
-
-
-def main_logic(module):
-    if module.params['mask'] is not None and module.params['ip'] is None:
-        raise ValidationError('mask', 'can only be used with ip (in entries, give each entry its own mask)')
-    manage_entries(module, WhitelistedIps(module), 'ip', 'entries', parse_acl)
+from ..module_utils._engine import manage_entries
+from ..module_utils._entries import WhitelistedIps
+from ..module_utils._module import ExotelModule
 
 
 def main():
@@ -171,7 +134,7 @@ def main():
         mutually_exclusive=[('ip', 'entries')],
         required_one_of=[('ip', 'entries')],
     )
-    module.run(main_logic)
+    module.run(manage_entries, WhitelistedIps(module.params))
 
 
 if __name__ == '__main__':

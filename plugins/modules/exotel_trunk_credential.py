@@ -95,8 +95,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+account_sid:
+  description: The account SID the task worked on.
+  returned: always
+  type: str
+  sample: exoteltest
 trunk_sid:
-  description: SID of the trunk (null in check mode when the trunk does not exist yet).
+  description:
+    - SID of the trunk.
+    - In check mode, for a trunk that does not exist yet, the placeholder C(check-mode-new-trunk:<name>).
   returned: always
   type: str
 credentials:
@@ -129,72 +136,10 @@ removed:
   elements: dict
 '''
 
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import (
-    EntryType,
-    ExotelModule,
-    manage_entries,
-)
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import ValidationError, parse_credential_entry
 
-
-class DigestCredentials(EntryType):
-    result_key = 'credentials'
-    single_key = 'credential'
-
-    def list(self, trunk_sid):
-        return self.client.list_credentials(trunk_sid)
-
-    def key(self, entry):
-        return entry['user_name']
-
-    def view(self, row):
-        # Built from known keys only, so a password can never slip into results or diff.
-        return {'id': row.get('id'), 'user_name': row['user_name'], 'friendly_name': row.get('friendly_name')}
-
-    def differs(self, row, desired):
-        if desired['friendly_name'] is not None and row.get('friendly_name') != desired['friendly_name']:
-            return True
-        return self.module.params['update_password'] == 'always' and desired['password'] is not None
-
-    def predict(self, desired, row=None):
-        predicted = dict(self.view(row) if row else {'id': None, 'user_name': desired['user_name'], 'friendly_name': None})
-        if desired['friendly_name'] is not None:
-            predicted['friendly_name'] = desired['friendly_name']
-        return predicted
-
-    def check(self, trunk_sid, to_add, to_update):
-        missing = [entry['user_name'] for entry in to_add if entry['password'] is None]
-        if missing:
-            raise ValidationError('password', 'is required to create the digest user(s) %s' % ', '.join(missing))
-
-    def add_one(self, trunk_sid, desired):
-        row, _created = self.client.create_credential(trunk_sid, desired['user_name'], desired['password'],
-                                                      desired['friendly_name'])
-        return row
-
-    def update(self, trunk_sid, row, desired):
-        fields = {}
-        if desired['friendly_name'] is not None:
-            fields['friendly_name'] = desired['friendly_name']
-        if self.module.params['update_password'] == 'always' and desired['password'] is not None:
-            fields['password'] = desired['password']
-        return self.client.update_credential(trunk_sid, row['id'], **fields)
-
-    def remove(self, trunk_sid, row):
-        self.client.delete_credential(trunk_sid, row['id'])
-
-
-def parse_credential(module, item, label):
-    if item is None:
-        item = dict((field, module.params[field]) for field in ('user_name', 'password', 'friendly_name'))
-        label = None
-    if item.get('password') is not None:
-        module.client.register_secret(item['password'])
-    return parse_credential_entry(item, label)
-
-
-def main_logic(module):
-    manage_entries(module, DigestCredentials(module), 'user_name', 'credentials', parse_credential)
+from ..module_utils._engine import manage_entries
+from ..module_utils._entries import DigestCredentials
+from ..module_utils._module import ExotelModule
 
 
 def main():
@@ -214,7 +159,7 @@ def main():
         mutually_exclusive=[('user_name', 'credentials'), ('password', 'credentials'), ('friendly_name', 'credentials')],
         required_one_of=[('user_name', 'credentials')],
     )
-    module.run(main_logic)
+    module.run(manage_entries, DigestCredentials(module.params))
 
 
 if __name__ == '__main__':

@@ -91,8 +91,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+account_sid:
+  description: The account SID the task worked on.
+  returned: always
+  type: str
+  sample: exoteltest
 trunk_sid:
-  description: SID of the trunk (null in check mode when the trunk does not exist yet).
+  description:
+    - SID of the trunk.
+    - In check mode, for a trunk that does not exist yet, the placeholder C(check-mode-new-trunk:<name>).
   returned: always
   type: str
 destinations:
@@ -131,97 +138,10 @@ failed_entries:
   elements: dict
 '''
 
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import (
-    EntryType,
-    ExotelModule,
-    manage_entries,
-)
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
-    ValidationError,
-    build_destination,
-    destination_host,
-    destination_key,
-    ip_in_acl,
-    is_ipv4_literal,
-    normalize_destination,
-    parse_destination_entry,
-    parse_priority_and_weight,
-)
 
-DEFAULT_PRIORITY = 0
-DEFAULT_WEIGHT = 1
-
-
-class Destinations(EntryType):
-    result_key = 'destinations'
-    single_key = 'destination'
-
-    def list(self, trunk_sid):
-        return self.client.list_destinations(trunk_sid)
-
-    def key(self, entry):
-        return destination_key(entry['destination'])
-
-    def view(self, row):
-        return {'id': row.get('id'), 'destination': 'sip:' + destination_key(row['destination']),
-                'priority': row.get('priority', DEFAULT_PRIORITY), 'weight': row.get('weight', DEFAULT_WEIGHT)}
-
-    def differs(self, row, desired):
-        return any(desired.get(field) is not None and row.get(field) != desired[field] for field in ('priority', 'weight'))
-
-    def predict(self, desired, row=None):
-        predicted = {'id': None, 'destination': desired['destination'], 'priority': DEFAULT_PRIORITY, 'weight': DEFAULT_WEIGHT}
-        predicted.update(row or {})
-        predicted.update(dict((k, v) for k, v in desired.items() if k in ('priority', 'weight') and v is not None))
-        return predicted
-
-    def check(self, trunk_sid, to_add, to_update):
-        ip_entries = [entry for entry in to_add if is_ipv4_literal(destination_host(entry['destination']))]
-        if not ip_entries:
-            return
-        acl = [(row['ip'], int(row.get('mask') or 32)) for row in self.client.list_whitelisted_ips(trunk_sid)]
-        outside = [entry['destination'] for entry in ip_entries if not ip_in_acl(destination_host(entry['destination']), acl)]
-        if outside and self.module.check_mode:
-            # An earlier task of this check-mode run may be the one that whitelists them.
-            self.module.warn('%s not whitelisted on the trunk yet; outside check mode this fails unless an earlier '
-                             'task adds it with exotel.sip_trunking.exotel_trunk_acl.' % ', '.join(outside))
-        elif outside:
-            raise ValidationError(
-                'destination', 'uses an IP that is not whitelisted on the trunk: add %s with exotel.sip_trunking.exotel_trunk_acl '
-                'first (the API refuses IP destinations outside the ACL; FQDNs need none)'
-                % ', '.join(sorted(set(destination_host(d) for d in outside))), ', '.join(outside))
-
-    def add(self, trunk_sid, desired_entries):
-        answers = self.client.add_destinations(trunk_sid, [entry['destination'] for entry in desired_entries], destination_key)
-        return [(entry, answer.data if answer.ok else None, None if answer.ok else answer.error)
-                for entry, answer in zip(desired_entries, answers)]
-
-    def update(self, trunk_sid, row, desired):
-        fields = dict((field, desired[field] if desired.get(field) is not None else row.get(field))
-                      for field in ('priority', 'weight'))
-        return self.client.update_destination(trunk_sid, row['id'], **fields)
-
-    def remove(self, trunk_sid, row):
-        self.client.delete_destination(trunk_sid, row['id'])
-
-
-def parse_destination(module, item, label):
-    if item is not None:
-        return parse_destination_entry(item, label)
-    params = module.params
-    if params['destination'] is not None:
-        uri = normalize_destination(params['destination'], 'destination')
-    else:
-        uri = build_destination(params['host'], params['port'], params['transport'])
-    return dict(parse_priority_and_weight(params), destination=uri)
-
-
-def main_logic(module):
-    params = module.params
-    if params['host'] is None and (params['port'] is not None):
-        raise ValidationError('port', 'can only be used with host')
-    single = 'destination' if params['destination'] is not None else 'host'
-    manage_entries(module, Destinations(module), single, 'destinations', parse_destination)
+from ..module_utils._engine import manage_entries
+from ..module_utils._entries import Destinations
+from ..module_utils._module import ExotelModule
 
 
 def main():
@@ -239,7 +159,7 @@ def main():
         mutually_exclusive=[('destination', 'host', 'destinations'), ('destinations', 'priority'), ('destinations', 'weight')],
         required_one_of=[('destination', 'host', 'destinations')],
     )
-    module.run(main_logic)
+    module.run(manage_entries, Destinations(module.params))
 
 
 if __name__ == '__main__':

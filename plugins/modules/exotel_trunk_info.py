@@ -26,10 +26,14 @@ options:
   trunk_name:
     description:
       - Name of the trunk to read. Mutually exclusive with O(trunk_sid). Without either, every trunk is read.
+      - Given but empty (null, or an empty string) is an error, so that a variable that did not resolve
+        never turns a read of one trunk into a read of the whole account.
     type: str
   trunk_sid:
     description:
-      - SID of the trunk to read.
+      - SID of the trunk to read. Given but empty is an error, as for O(trunk_name).
+      - The check-mode placeholder SID of M(exotel.sip_trunking.exotel_trunk) (a trunk that check mode
+        would create) reads nothing and returns that trunk with empty entry lists.
     type: str
   gather:
     description:
@@ -68,11 +72,18 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+account_sid:
+  description: The account SID the task worked on.
+  returned: always
+  type: str
+  sample: exoteltest
 trunks:
   description:
     - The trunks read, each with the API's trunk fields plus one key per gathered sub-collection
       (C(numbers), C(whitelisted_ips), C(destinations), C(settings), C(credentials)). The API's
       sub-resource link fields, which share some of these names, are left out.
+    - Each entry has the shape the entry modules return (for example C(numbers) of
+      M(exotel.sip_trunking.exotel_trunk_number)), sorted by its identity.
     - Empty when the named trunk does not exist.
   returned: always
   type: list
@@ -96,69 +107,61 @@ trunk:
   type: dict
 '''
 
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._client import ExotelNotFoundError
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import ExotelModule
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import destination_key, effective_mode
+from ..module_utils._client import ExotelNotFoundError
+from ..module_utils._entries import GATHERABLE, DigestCredentials, gather_entries, trunk_record
+from ..module_utils._module import ExotelModule, is_planned_trunk_sid
+from ..module_utils._validation import ValidationError
+
+TRUNK_IDENTIFIERS = ('trunk_sid', 'trunk_name')
 
 
-def _numbers(client, sid, include_secrets):
-    return [{'id': row.get('id'), 'phone_number': row.get('phone_number'), 'mode': effective_mode(row.get('mode'))}
-            for row in client.list_phone_numbers(sid)]
+def requested_trunks(module):
+    """The trunk records the task asks for: one (by SID or name) or every trunk of the account."""
+    params, client = module.params, module.client
+    for option in TRUNK_IDENTIFIERS:
+        if option in module.given_options and not (params[option] or '').strip():
+            raise ValidationError(option, 'is empty; name a trunk, or leave both trunk_sid and trunk_name out to read '
+                                  'every trunk of the account')
+    if params['trunk_sid'] and is_planned_trunk_sid(params['trunk_sid']):
+        return [{'trunk_sid': params['trunk_sid']}]
+    if params['trunk_sid']:
+        return [trunk for trunk in [client.get_trunk(params['trunk_sid'])] if trunk]
+    if params['trunk_name']:
+        return [trunk for trunk in [client.find_trunk_by_name(params['trunk_name'])] if trunk]
+    return client.list_trunks()
 
 
-def _acl(client, sid, include_secrets):
-    return [{'id': row.get('id'), 'ip': row.get('ip'), 'mask': row.get('mask'), 'friendly_name': row.get('friendly_name')}
-            for row in client.list_whitelisted_ips(sid)]
+def describe(module, trunk):
+    """A trunk record with its gathered entries; None when it vanished while being read."""
+    params = module.params
+    described = trunk_record(trunk)
+    if is_planned_trunk_sid(trunk['trunk_sid']):
+        # Check mode plans to create it: it holds nothing yet, and there is nothing to read.
+        return dict(described, **dict((GATHERABLE[name].kind, []) for name in params['gather']))
+    plain = [name for name in params['gather'] if not (name == 'credentials' and params['include_secrets'])]
+    try:
+        described.update(gather_entries(module.client, trunk['trunk_sid'], plain))
+        if len(plain) < len(params['gather']):
+            described['credentials'] = credentials_with_secrets(module.client, trunk['trunk_sid'])
+    except ExotelNotFoundError:
+        return None
+    return described
 
 
-def _destinations(client, sid, include_secrets):
-    return [{'id': row.get('id'), 'destination': 'sip:' + destination_key(row.get('destination')),
-             'priority': row.get('priority'), 'weight': row.get('weight'), 'type': row.get('type')}
-            for row in client.list_destinations(sid)]
-
-
-def _settings(client, sid, include_secrets):
-    return [{'name': row.get('name'), 'value': row.get('value')} for row in client.list_settings(sid)]
-
-
-def _credentials(client, sid, include_secrets):
-    return client.list_credentials(sid, include_secrets=include_secrets)
-
-
-# Sub-resource links of every trunk record (e.g. "/v2/accounts/<sid>/trunks/<trunk_sid>/credentials").
-TRUNK_LINK_FIELDS = ('phone_numbers', 'whitelisted_ips', 'destination_uris', 'credentials')
-
-# gather choice -> (result key, reader)
-GATHERERS = {
-    'numbers': ('numbers', _numbers),
-    'acl': ('whitelisted_ips', _acl),
-    'destinations': ('destinations', _destinations),
-    'settings': ('settings', _settings),
-    'credentials': ('credentials', _credentials),
-}
+def credentials_with_secrets(client, trunk_sid):
+    """Digest users with the password, where the API's older credentials shape carries one."""
+    users = []
+    for row in client.list_credentials(trunk_sid, include_secrets=True):
+        user = DigestCredentials().view(row)
+        if row.get('password') is not None:
+            user['password'] = row['password']
+        users.append(user)
+    return sorted(users, key=lambda user: user['user_name'])
 
 
 def main_logic(module):
     params = module.params
-    client = module.client
-    if params['trunk_sid']:
-        trunks = [t for t in [client.get_trunk(params['trunk_sid'])] if t]
-    elif params['trunk_name']:
-        trunks = [t for t in [client.find_trunk_by_name(params['trunk_name'])] if t]
-    else:
-        trunks = client.list_trunks()
-    described = []
-    for trunk in trunks:
-        # The API's link fields (whitelisted_ips, credentials, ...) are URL strings that share their
-        # names with the gathered lists: drop them, so a key is there exactly when it was gathered.
-        trunk = dict((key, value) for key, value in trunk.items() if key not in TRUNK_LINK_FIELDS)
-        try:
-            for choice in params['gather']:
-                key, reader = GATHERERS[choice]
-                trunk[key] = reader(client, trunk['trunk_sid'], params['include_secrets'])
-        except ExotelNotFoundError:
-            continue  # deleted while we were reading it
-        described.append(trunk)
+    described = [trunk for trunk in (describe(module, trunk) for trunk in requested_trunks(module)) if trunk]
     result = {'trunks': described}
     if params['trunk_sid'] or params['trunk_name']:
         result['trunk'] = described[0] if described else None
@@ -171,7 +174,7 @@ def main():
             trunk_name=dict(type='str'),
             trunk_sid=dict(type='str'),
             gather=dict(type='list', elements='str', default=['numbers', 'acl', 'destinations', 'settings'],
-                        choices=sorted(GATHERERS)),
+                        choices=sorted(GATHERABLE)),
             include_secrets=dict(type='bool', default=False),
         ),
         mutually_exclusive=[('trunk_name', 'trunk_sid')],

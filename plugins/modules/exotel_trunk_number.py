@@ -83,8 +83,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+account_sid:
+  description: The account SID the task worked on.
+  returned: always
+  type: str
+  sample: exoteltest
 trunk_sid:
-  description: SID of the trunk (null in check mode when the trunk does not exist yet).
+  description:
+    - SID of the trunk.
+    - In check mode, for a trunk that does not exist yet, the placeholder C(check-mode-new-trunk:<name>).
   returned: always
   type: str
 numbers:
@@ -117,56 +124,11 @@ removed:
   elements: dict
 '''
 
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import (
-    EntryType,
-    ExotelModule,
-    manage_entries,
-)
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
-    PHONE_MODES,
-    effective_mode,
-    normalize_mode,
-    normalize_phone_number,
-    parse_number_entry,
-)
 
-
-class PhoneNumbers(EntryType):
-    result_key = 'numbers'
-    single_key = 'number'
-
-    def list(self, trunk_sid):
-        return self.client.list_phone_numbers(trunk_sid)
-
-    def key(self, entry):
-        return entry['phone_number']
-
-    def view(self, row):
-        return {'id': row.get('id'), 'phone_number': row['phone_number'], 'mode': effective_mode(row.get('mode'))}
-
-    def differs(self, row, desired):
-        return desired['mode'] is not None and effective_mode(row.get('mode')) != desired['mode']
-
-    def add_one(self, trunk_sid, desired):
-        row, _created = self.client.map_phone_number(trunk_sid, desired['phone_number'], desired['mode'])
-        return row
-
-    def update(self, trunk_sid, row, desired):
-        return self.client.update_phone_number_mode(trunk_sid, row['id'], desired['phone_number'], desired['mode'])
-
-    def remove(self, trunk_sid, row):
-        self.client.unmap_phone_number(trunk_sid, row['id'])
-
-
-def parse_number(module, item, label):
-    if item is None:
-        return {'phone_number': normalize_phone_number(module.params['phone_number'], 'phone_number'),
-                'mode': normalize_mode(module.params['mode'])}
-    return parse_number_entry(item, label, module.params['mode'])
-
-
-def main_logic(module):
-    manage_entries(module, PhoneNumbers(module), 'phone_number', 'numbers', parse_number)
+from ..module_utils._engine import manage_entries
+from ..module_utils._entries import PhoneNumbers
+from ..module_utils._module import ExotelModule
+from ..module_utils._validation import PHONE_MODES
 
 
 def main():
@@ -180,7 +142,7 @@ def main():
         mutually_exclusive=[('phone_number', 'numbers')],
         required_one_of=[('phone_number', 'numbers')],
     )
-    module.run(main_logic)
+    module.run(manage_entries, PhoneNumbers(module.params))
 
 
 if __name__ == '__main__':

@@ -64,8 +64,15 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+account_sid:
+  description: The account SID the task worked on.
+  returned: always
+  type: str
+  sample: exoteltest
 trunk_sid:
-  description: SID of the trunk (null in check mode when the trunk does not exist yet).
+  description:
+    - SID of the trunk.
+    - In check mode, for a trunk that does not exist yet, the placeholder C(check-mode-new-trunk:<name>).
   returned: always
   type: str
 settings:
@@ -97,88 +104,11 @@ removed:
   elements: dict
 '''
 
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import (
-    EntryType,
-    ExotelModule,
-    manage_entries,
-)
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import (
-    SETTING_VALIDATORS,
-    ValidationError,
-    validate_setting,
-)
 
-
-class TrunkSettings(EntryType):
-    result_key = 'settings'
-    single_key = 'setting'
-
-    def list(self, trunk_sid):
-        return self.client.list_settings(trunk_sid)
-
-    def key(self, entry):
-        return entry['name']
-
-    def view(self, row):
-        return {'name': row['name'], 'value': row.get('value')}
-
-    def differs(self, row, desired):
-        return row.get('value') != desired['value']
-
-    def check(self, trunk_sid, to_add, to_update):
-        aliases = [entry['value'] for entry in to_add + [desired for _row, desired in to_update]
-                   if entry['name'] == 'trunk_external_alias']
-        if aliases:
-            # Read the numbers only when the alias changes, so a no-op run stays cheap.
-            mapped = set(row.get('phone_number') for row in self.client.list_phone_numbers(trunk_sid))
-            for alias in aliases:
-                if alias not in mapped:
-                    self.module.warn('trunk_external_alias %s is not a number mapped to this trunk; calls may be '
-                                     'refused or show another caller ID. Map it with exotel_trunk_number.' % alias)
-
-    def write(self, trunk_sid, to_add, to_update):
-        # One POST upserts every differing setting.
-        desired = to_add + [entry for _row, entry in to_update]
-        existing = set(row['name'] for row, _entry in to_update)
-        answers = self.client.set_settings(trunk_sid, dict((entry['name'], entry['value']) for entry in desired))
-        added, updated, failures = [], [], []
-        for answer in answers:
-            if not answer.ok:
-                failures.append({'entry': answer.request_item, 'error': answer.error})
-            elif answer.request_item['name'] in existing:
-                updated.append(answer.data or answer.request_item)
-            else:
-                added.append(answer.data or answer.request_item)
-        return added, updated, failures
-
-    def remove(self, trunk_sid, row):
-        self.client.delete_setting(trunk_sid, row['name'])
-
-
-def parse_setting(module, item, label):
-    params = module.params
-    if item is None:
-        name = params['name']
-        if params['state'] == 'absent':
-            return {'name': name, 'value': None}
-        if params['value'] is None:
-            raise ValidationError('value', 'is required with name when state=present')
-        return {'name': name, 'value': validate_setting(name, params['value'], 'value')}
-    name, value = item
-    if params['state'] == 'absent':
-        if name not in SETTING_VALIDATORS:
-            validate_setting(name, value)
-        return {'name': name, 'value': None}
-    if value is not None and not isinstance(value, str):
-        raise ValidationError('settings.%s' % name, 'must be a string', value)
-    return {'name': name, 'value': validate_setting(name, value)}
-
-
-def main_logic(module):
-    params = module.params
-    if params['settings'] is not None:
-        params['settings'] = sorted(params['settings'].items())
-    manage_entries(module, TrunkSettings(module), 'name', 'settings', parse_setting)
+from ..module_utils._engine import manage_entries
+from ..module_utils._entries import TrunkSettings
+from ..module_utils._module import ExotelModule
+from ..module_utils._validation import SETTING_VALIDATORS
 
 
 def main():
@@ -192,7 +122,7 @@ def main():
         mutually_exclusive=[('name', 'settings'), ('value', 'settings')],
         required_one_of=[('name', 'settings')],
     )
-    module.run(main_logic)
+    module.run(manage_entries, TrunkSettings(module.params))
 
 
 if __name__ == '__main__':

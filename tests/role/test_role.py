@@ -122,8 +122,9 @@ def test_outbound(simulator, tmp_path):
 
     _run, again, requests = assert_idempotent(simulator, tmp_path, OUTBOUND)
     assert again == result
-    # trunk list, ACL, numbers, settings, read-back: destinations and credentials are not managed.
-    assert requests == 5
+    # trunk list, ACL, numbers, settings: destinations and credentials are not managed, and the
+    # result comes from the modules' own answers (no read-back).
+    assert requests == 4
 
 
 def test_inbound_whitelists_ip_destinations_and_tells_the_manual_step(simulator, tmp_path):
@@ -234,7 +235,9 @@ def test_check_mode_and_diff_write_nothing(simulator, tmp_path):
     assert writes == 0
     assert run.recap['changed'] > 0
     assert trunk_state(simulator, 'in_trunk') is None
-    assert result['trunk_sid'] is None and result['check_mode'] is True
+    # The trunk check mode would create has a placeholder SID, and no SIP URI yet.
+    assert result['trunk_sid'] == 'check-mode-new-trunk:in_trunk' and result['sip_uri'] is None
+    assert result['check_mode'] is True
     assert [d['destination'] for d in result['destinations']] == ['sip:52.66.10.20:5060;transport=tcp',
                                                                   'sip:sip.example.com:5061;transport=tls']
     assert '+++ after' in run.stdout and '"phone_number": "+918040264208"' in run.stdout
@@ -270,7 +273,8 @@ def test_absent_removes_the_trunk(simulator, tmp_path):
     assert run.rc == 0, run
     absent = dict(STREAMKIT, sip_trunk_state='absent')
 
-    run, result, _requests, writes = converge(simulator, tmp_path, absent, check=True, diff=True)
+    sid = trunk_state(simulator, 'bot_trunk')['trunk']['trunk_sid']
+    run, predicted, _requests, writes = converge(simulator, tmp_path, absent, check=True, diff=True)
     assert run.rc == 0 and run.recap['changed'] == 1 and writes == 0, run
     assert trunk_state(simulator, 'bot_trunk') is not None
 
@@ -278,8 +282,13 @@ def test_absent_removes_the_trunk(simulator, tmp_path):
     assert run.rc == 0 and run.recap['changed'] == 1, run
     assert trunk_state(simulator, 'bot_trunk') is None
     assert simulator.dump_state()['credentials'] == []
-    assert result == {'state': 'absent', 'use_case': 'streamkit', 'trunk_name': 'bot_trunk', 'trunk_sid': None,
+    removed = result.pop('removed_trunk')
+    assert result == {'state': 'absent', 'use_case': 'streamkit', 'trunk_name': 'bot_trunk', 'trunk_sid': sid,
                       'removed': True, 'removed_credentials': ['voicebot'], 'check_mode': False}
+    # What went with the trunk, as check mode predicted it.
+    assert [n['phone_number'] for n in removed['numbers']] == STREAMKIT['sip_trunk_numbers']
+    assert [c['user_name'] for c in removed['credentials']] == ['voicebot']
+    assert predicted['removed_trunk'] == removed and predicted['check_mode'] is True
 
     run, result, _requests, writes = converge(simulator, tmp_path, absent)
     assert run.rc == 0 and run.recap['changed'] == 0 and writes == 0, run
@@ -396,8 +405,8 @@ def test_noop_run_of_1000_numbers_20_ips_10_destinations_costs_at_most_25_reques
         run, result, requests, writes = converge(simulator, tmp_path, variables, env=env)
         assert run.rc == 0 and run.recap['changed'] == 0 and writes == 0, run
         assert len(result['numbers']) == 1000
-        # 1 trunk list + 1 ACL + 20 number pages + 1 destinations + 1 settings + 1 read-back.
-        assert requests <= 25, requests
+        # 1 trunk list + 1 ACL + 20 number pages + 1 destinations + 1 settings (no read-back).
+        assert requests == 24, requests
         print('no-op converge of 1,000 numbers + 20 IPs + 10 destinations: %d API requests' % requests)
     finally:
         simulator.stop()
