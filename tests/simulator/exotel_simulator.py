@@ -16,9 +16,9 @@ from __future__ import annotations
 import sys
 
 # Run as a script or imported with tests/simulator on sys.path, the package beside this file is found.
-from exotel_sim import ExotelSimulator, SimulatorConfig, main
+from exotel_sim import PROFILES, ExotelSimulator, SimulatorConfig, main
 
-__all__ = ['ExotelSimulator', 'SimulatorConfig', 'main']
+__all__ = ['ExotelSimulator', 'SimulatorConfig', 'PROFILES', 'main']
 
 if __name__ == '__main__':
     sys.exit(main())

@@ -7,13 +7,14 @@
 
 Tests, benchmarks and users point the collection at this server to run playbooks offline. It is
 built only from the project's three reference documents and is deliberately *no kinder* than they
-are. Sources are cited as AR (``api-reference.md``), DP (``developer-portal-pages.txt``) and NB
-(``NOTES.md``, grade A = captured live, B = documented).
+are; where they allow two readings, each is a switch (``SimulatorConfig``), and the ``strict``
+profile plays the harsher reading of all of them. Sources are cited as AR (``api-reference.md``),
+DP (``developer-portal-pages.txt``) and NB (``NOTES.md``, grade A = captured live, B = documented).
 
 Modules:
 
-* ``constants``  - every documented fact and ASSUMPTION;
-* ``config``     - SimulatorConfig: validated run-time settings;
+* ``constants``  - every documented fact, ASSUMPTION and READING, and the PROFILES table;
+* ``config``     - SimulatorConfig: validated settings and profile selection;
 * ``http_server``- the 127.0.0.1 HTTP server;
 * ``simulator``  - ExotelSimulator: auth, rate limit, faults, the admin API, the request log;
 * ``faults``     - the rate limiter and the fault-injection rules;
@@ -23,13 +24,14 @@ Modules:
 * ``store``      - the state and its persistence;
 * ``cli``        - the command line.
 
-README.md next to ``exotel_simulator.py`` describes the API, the admin API and faults.
+README.md next to ``exotel_simulator.py`` describes the API, the settings, the admin API and faults.
 """
 
 from __future__ import annotations
 
 from .cli import build_parser, main
 from .config import SimulatorConfig
+from .constants import PROFILES
 from .simulator import ExotelSimulator
 
-__all__ = ['ExotelSimulator', 'SimulatorConfig', 'build_parser', 'main']
+__all__ = ['ExotelSimulator', 'SimulatorConfig', 'PROFILES', 'build_parser', 'main']

@@ -13,18 +13,22 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote, urlencode
 
 from .constants import (
-    BATCH_METADATA_OMITS_ZERO_FAILED, BODY_METHODS, CREDENTIAL_FRIENDLY_NAME_PATTERN, CREDENTIAL_LIST_EXTRA_METADATA,
-    CREDENTIAL_PASSWORD_PATTERN, CREDENTIAL_USER_NAME_PATTERN, DECIMAL_DIGITS, DELETE_QUERY_PARAMETER,
-    DESTINATION_DEFAULTS, DESTINATION_INVALID, DESTINATION_NOT_WHITELISTED, DESTINATION_PATTERN,
-    DESTINATION_REPOST_ADDS_DUPLICATE, E164_PATTERN, EMPTY_LIST_HAS_METADATA, IP_ERROR, KNOWN_SETTINGS, MASK_MAX,
-    MASK_MIN, MAX_PORT, NSO_CODE, PHONE_MODES, PHONE_NUMBER_ERROR, PHONE_NUMBER_UNIQUE_ACROSS_TRUNKS,
-    TRUNK_DELETE_OMITS_LINKS, TRUNK_LINKS, TRUNK_NAME_ERROR, TRUNK_NAME_PATTERN, WHITELIST_MASK_REQUIRED,
+    BATCH_METADATA_OMITS_ZERO_FAILED, BODY_METHODS, CREDENTIAL_DUPLICATE, CREDENTIAL_FRIENDLY_NAME_PATTERN,
+    CREDENTIAL_LIST_EXTRA_METADATA, CREDENTIAL_PASSWORD_PATTERN, CREDENTIAL_USER_NAME_PATTERN, DEFAULT_MASK,
+    DECIMAL_DIGITS, DELETE_QUERY_PARAMETER, DESTINATION_DEFAULTS, DESTINATION_INVALID, DESTINATION_NOT_WHITELISTED,
+    DESTINATION_PATTERN, DESTINATION_REPOST_ADDS_DUPLICATE, E164_PATTERN, EMPTY_LIST_HAS_METADATA,
+    IP_ERROR, KNOWN_SETTINGS, MAX_PORT, NON_EXOPHONE_ERRORS, NSO_CODE, PHONE_MODES,
+    PHONE_NUMBER_ERROR, PHONE_NUMBER_UNIQUE_ACROSS_TRUNKS, SETTING_DUPLICATE, TRUNK_DELETE_OMITS_LINKS,
+    TRUNK_LINKS, TRUNK_NAME_ERROR, TRUNK_NAME_PATTERN, WHITELIST_MASK_REQUIRED,
 )
 from .envelopes import (
-    ApiError, DuplicateError, envelope, error_envelope, failure_item, invalid_parameter, live_duplicate_envelope,
-    missing_parameter, missing_trunk, not_found, success_item, utc_now,
+    ApiError, DuplicateError, duplicate_item, envelope, error_envelope, failure_item, invalid_parameter,
+    live_duplicate_envelope, missing_parameter, missing_trunk, not_found, success_item, utc_now,
 )
-from .validation import is_fqdn, is_int, is_routable, matches, parse_ipv4, parse_json_body, require
+from .validation import (
+    check_domain_name, check_mask_parses, check_mask_range, fqdn_resolves, is_fqdn, is_int, is_routable,
+    matches, parse_ipv4, parse_json_body, require,
+)
 
 
 @dataclass
@@ -191,8 +195,7 @@ class ExotelApi:
             raise ApiError(400, 1000, 'Invalid request', TRUNK_NAME_ERROR)
         if body['nso_code'] != NSO_CODE:
             raise invalid_parameter('nso_code must be %s' % NSO_CODE)
-        if not is_fqdn(body['domain_name']):
-            raise invalid_parameter('domain_name must be a valid domain name')
+        check_domain_name(body['domain_name'], self.config.domain_name_check)
         if any(row['trunk_name'] == name for row in self.store.trunks_of(ctx.account_sid)):
             raise DuplicateError('Unable to create trunk with name %s' % name,
                                  ApiError(409, 1002, 'Resource exists', "Trunk with name '%s' already exists" % name))
@@ -233,6 +236,7 @@ class ExotelApi:
         mode = ctx.body.get('mode')
         if mode is not None:
             self._check_mode(mode)
+        self._check_exophone(number)
         mapped = self.store.rows['phone_numbers'].values()
         if any(row['phone_number'] == number and (PHONE_NUMBER_UNIQUE_ACROSS_TRUNKS or row['trunk_sid'] == sid) for row in mapped):
             raise DuplicateError('Unable to create DidTrunkMapping with TrunkSid %s' % sid)
@@ -240,6 +244,13 @@ class ExotelApi:
         row = {'id': self.store.next_id('phone_numbers'), 'phone_number': number, 'trunk_sid': sid,
                'date_created': now, 'date_updated': now, 'mode': mode}
         return self._one(ctx, self.store.insert('phone_numbers', row))
+
+    def _check_exophone(self, number):
+        """NB: only the account's ExoPhones can be mapped (``exophones`` null: any number)."""
+        if self.config.exophones is None or number in self.config.exophones:
+            return
+        status, code, message, description = NON_EXOPHONE_ERRORS[self.config.non_exophone_error]
+        raise ApiError(status, code, message, description.replace('%s', number))
 
     def update_phone_number(self, ctx):
         sid = self._trunk_sid(ctx)
@@ -270,13 +281,13 @@ class ExotelApi:
         return self._page(ctx, self.store.children('whitelisted_ips', self._trunk_sid(ctx)))
 
     def add_whitelisted_ip(self, ctx):
+        check_mask_parses(ctx.body)
         sid = self._trunk_sid(ctx)
         address = parse_ipv4(require(ctx.body, 'ip'))
         if address is None:
             raise invalid_parameter(IP_ERROR)
-        mask = require(ctx.body, 'mask') if WHITELIST_MASK_REQUIRED else ctx.body.get('mask', MASK_MAX)
-        if not is_int(mask) or not MASK_MIN <= mask <= MASK_MAX:
-            raise invalid_parameter('mask must be an integer between %d and %d' % (MASK_MIN, MASK_MAX))
+        mask = self._mask(ctx.body)
+        check_mask_range(mask, self.config.mask_range)
         ip = str(address)
         if any(row['ip'] == ip for row in self.store.children('whitelisted_ips', sid)):
             raise DuplicateError('Unable to Whitelist-ip with ip %s' % ip)
@@ -284,6 +295,12 @@ class ExotelApi:
         row = {'id': self.store.next_id('whitelisted_ips'), 'mask': mask, 'trunk_sid': sid, 'ip': ip,
                'friendly_name': None, 'date_created': now, 'date_updated': now}
         return self._one(ctx, self.store.insert('whitelisted_ips', row))
+
+    @staticmethod
+    def _mask(body):
+        if WHITELIST_MASK_REQUIRED:
+            return require(body, 'mask')
+        return DEFAULT_MASK if body.get('mask') is None else body['mask']
 
     def delete_whitelisted_ip(self, ctx):
         return self._delete_child(ctx, 'whitelisted_ips', 'Whitelisted IP')
@@ -316,14 +333,13 @@ class ExotelApi:
         row['trunk_sid'] = sid
         return self.store.insert('destination_uris', row)
 
-    @staticmethod
-    def _check_destination(destination, acl):
+    def _check_destination(self, destination, acl):
         match = DESTINATION_PATTERN.fullmatch(destination) if isinstance(destination, str) else None
         if match is None or int(match['port']) > MAX_PORT:
             raise invalid_parameter(DESTINATION_INVALID, code=1002)
         address = parse_ipv4(match['host'])
         if address is None:
-            if not is_fqdn(match['host']):
+            if not is_fqdn(match['host']) or not fqdn_resolves(match['host'], self.config):
                 raise invalid_parameter(DESTINATION_INVALID, code=1002)
             return  # AR section 5: "FQDNs do not require whitelisting".
         if not is_routable(address):
@@ -350,7 +366,7 @@ class ExotelApi:
     def delete_destination(self, ctx):
         return self._delete_child(ctx, 'destination_uris', 'Destination URI')
 
-    # Settings (AR section 10; NB for GET and DELETE) --------------------------------------
+    # Settings (AR section 10; NB for GET, DELETE and the repost readings) -----------------
 
     def list_settings(self, ctx):
         return self._page(ctx, list(self.store.trunk_settings(self._trunk_sid(ctx)).values()))
@@ -358,7 +374,14 @@ class ExotelApi:
     def set_settings(self, ctx):
         sid = self._trunk_sid(ctx)
         items = self._batch_items(ctx, 'settings')
+        if self.config.settings_repost == 'envelope_duplicate' and self._all_reposts(sid, items):
+            raise DuplicateError(SETTING_DUPLICATE % items[0]['name'])
         return self._batch(ctx, items, lambda item: self._set_setting(sid, item))
+
+    def _all_reposts(self, sid, items):
+        """Whether every item names a setting the trunk already holds."""
+        stored = self.store.trunk_settings(sid)
+        return all(isinstance(item, dict) and isinstance(item.get('name'), str) and item['name'] in stored for item in items)
 
     def _set_setting(self, sid, item):
         if not isinstance(item, dict):
@@ -369,6 +392,8 @@ class ExotelApi:
         if not matches(KNOWN_SETTINGS[name], value):
             raise invalid_parameter('%s must be a phone number in E.164 format' % name)
         settings, now = self.store.trunk_settings(sid), utc_now()
+        if name in settings and self.config.settings_repost != 'upsert':
+            raise duplicate_item(SETTING_DUPLICATE % name)
         row = settings.get(name) or {'name': name, 'value': value, 'trunk_sid': sid, 'date_created': now}
         row.update(value=value, date_updated=now)
         settings[name] = row
@@ -385,14 +410,24 @@ class ExotelApi:
         self.store.touch()
         return self._one(ctx, row)
 
-    # Credentials (NB grade B; the password is write-only) ---------------------------------
+    # Credentials (NB grade B; the password is write-only except in AR section 6's shape) --
 
     def list_credentials(self, ctx):
         rows = self.store.children('credentials', self._trunk_sid(ctx))
         wanted = ctx.query.get('id')
         if wanted:
             rows = [row for row in rows if row['id'] == wanted]
+        if self.config.credentials_shape == 'legacy':
+            return self._legacy_credentials(ctx, rows)
         return self._page(ctx, rows, extra_metadata=CREDENTIAL_LIST_EXTRA_METADATA)
+
+    def _legacy_credentials(self, ctx, rows):
+        """AR section 6: one ``{username, password}`` object (no id, no paging), or ``[]`` when none.
+        The shape can hold one credential only: the oldest one is shown."""
+        if not rows:
+            return 200, envelope(ctx.method, 200, [])
+        row = rows[0]
+        return self._one(ctx, {'username': row['user_name'], 'password': self.store.passwords.get(row['id'])})
 
     def add_credential(self, ctx):
         sid = self._trunk_sid(ctx)
@@ -435,7 +470,7 @@ class ExotelApi:
     def _check_unique_user(self, sid, user_name, ignore_id=None):
         for row in self.store.children('credentials', sid):
             if row['user_name'] == user_name and row['id'] != ignore_id:
-                raise DuplicateError('Unable to create Credential with UserName %s' % user_name)
+                raise DuplicateError(CREDENTIAL_DUPLICATE % user_name)
 
     def delete_credential(self, ctx):
         return self._delete_child(ctx, 'credentials', 'Credential')

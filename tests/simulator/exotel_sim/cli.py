@@ -12,9 +12,39 @@ import json
 import signal
 import threading
 
-from .constants import BANNER, DEFAULT_PAGE_SIZE, DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW, DUPLICATE_STYLES, LOCAL_HOST, MISSING_TRUNK_STYLES
+from .config import SETTING_NAMES
+from .constants import (
+    BANNER, CREDENTIALS_SHAPES, DOMAIN_NAME_CHECKS, DUPLICATE_STYLES, LOCAL_HOST, MASK_RANGES, MISSING_TRUNK_STYLES,
+    NON_EXOPHONE_ERRORS, PROFILE_BANNER, PROFILE_NAMES, RATE_LIMIT_STYLES, RESERVED_FQDN_READINGS,
+    SETTINGS_REPOST_STYLES,
+)
 from .simulator import ExotelSimulator
 from .store import write_atomically
+
+# One flag per reading that is a choice: (setting, choices, help). Unset flags leave the profile's value.
+CHOICE_FLAGS = (
+    ('duplicate_style', DUPLICATE_STYLES, 'envelope: HTTP 200 with response.code 409 (seen live); http409: HTTP 409'),
+    ('missing_trunk_style', MISSING_TRUNK_STYLES, 'unknown trunk: 404/1003, 403/1003 or 404/1000 (all seen live)'),
+    ('settings_repost', SETTINGS_REPOST_STYLES,
+     'second POST of a stored setting name: overwrite, per-item 409/1008, or a whole-request duplicate when all repeat'),
+    ('non_exophone_error', tuple(NON_EXOPHONE_ERRORS), 'mapping a number outside --exophones: 400/1002 or 404/1000'),
+    ('reserved_fqdns', RESERVED_FQDN_READINGS,
+     'whether destinations in reserved test domains (.example, .test, example.com, ...) resolve'),
+    ('mask_range', tuple(MASK_RANGES), 'accepted whitelisted-IP masks: AR table 1-32 or the live 16-32'),
+    ('domain_name_check', DOMAIN_NAME_CHECKS, "trunk domain_name: any hostname, or must end with .pstn.exotel.com"),
+    ('rate_limit_style', RATE_LIMIT_STYLES, 'rate-limit refusal: HTTP 429, or HTTP 200 with response.code 429'),
+    ('credentials_shape', CREDENTIALS_SHAPES, 'GET credentials: current list, or AR section 6 {username, password}'),
+)
+# Comma-separated lists: (setting, help).
+LIST_FLAGS = (
+    ('exophones', "the account's ExoPhones (E.164); only these can be mapped. Unset: any number; '' : none"),
+    ('unresolvable_fqdns', 'FQDN destinations that do not resolve'),
+    ('resolvable_fqdns', 'FQDN destinations that resolve even in a reserved test domain'),
+)
+
+
+def _comma_list(text):
+    return [item.strip() for item in text.split(',') if item.strip()]
 
 
 def build_parser():
@@ -24,18 +54,28 @@ def build_parser():
     parser.add_argument('--port-file', help='write the chosen port to this file')
     parser.add_argument('--state-file', help='load state from / save it to this JSON file')
     parser.add_argument('--log-file', help='append every API request to this file as JSON lines')
-    parser.add_argument('--page-size', type=int, default=DEFAULT_PAGE_SIZE, help='default and maximum list page size')
-    parser.add_argument('--rate-limit', type=int, default=DEFAULT_RATE_LIMIT, help='requests per window per API key; 0 = unlimited')
-    parser.add_argument('--rate-window', type=float, default=DEFAULT_RATE_WINDOW, help='rate-limit window in seconds')
-    parser.add_argument('--no-retry-after', action='store_true', help='send 429 without a Retry-After header')
     parser.add_argument('--faults', help='JSON file with a fault rule or a list of them')
-    parser.add_argument('--duplicate-style', choices=DUPLICATE_STYLES, default='envelope',
-                        help='envelope: HTTP 200 with response.code 409 (seen live); http409: HTTP 409')
-    parser.add_argument('--missing-trunk-style', choices=MISSING_TRUNK_STYLES, default='404',
-                        help='404: 404/1003 "Resource not found"; 403: 403/1003 "Authorization failed" (seen live)')
     parser.add_argument('--account', action='append', metavar='SID:KEY:TOKEN',
                         help='an account to accept (repeatable); default: the docs\' sample account exoteltest')
+    parser.add_argument('--profile', choices=PROFILE_NAMES,
+                        help='default, or strict: the harsher reading of every switch (flags below override it)')
+    parser.add_argument('--page-size', type=int, help='default and maximum list page size (50)')
+    parser.add_argument('--rate-limit', type=int, help='requests per window per API key; 0 = unlimited (200)')
+    parser.add_argument('--rate-window', type=float, help='rate-limit window in seconds (60)')
+    parser.add_argument('--retry-after', action=argparse.BooleanOptionalAction,
+                        help='send Retry-After with a rate-limit refusal (none is documented)')
+    parser.add_argument('--numeric-strings', action=argparse.BooleanOptionalAction,
+                        help='send every JSON integer of an answer (codes, mask, priority, ...) as a string')
+    for name, choices, text in CHOICE_FLAGS:
+        parser.add_argument('--' + name.replace('_', '-'), choices=choices, help=text)
+    for name, text in LIST_FLAGS:
+        parser.add_argument('--' + name.replace('_', '-'), type=_comma_list, metavar='A,B,...', help=text)
     return parser
+
+
+def settings_of(args):
+    """The settings given on the command line; the others keep the profile's (or base) value."""
+    return {name: getattr(args, name) for name in SETTING_NAMES if getattr(args, name, None) is not None}
 
 
 def main(argv=None):
@@ -47,10 +87,8 @@ def main(argv=None):
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_signal_args: stopping.set())
     try:
-        simulator = ExotelSimulator(port=args.port, page_size=args.page_size, rate_limit=args.rate_limit,
-                                    rate_window=args.rate_window, state_file=args.state_file, log_file=args.log_file,
-                                    accounts=args.account, retry_after=not args.no_retry_after,
-                                    duplicate_style=args.duplicate_style, missing_trunk_style=args.missing_trunk_style)
+        simulator = ExotelSimulator(port=args.port, state_file=args.state_file, log_file=args.log_file,
+                                    accounts=args.account, **settings_of(args))
         if args.faults:
             with open(args.faults, encoding='utf-8') as stream:
                 simulator.add_fault(json.load(stream))
@@ -59,7 +97,9 @@ def main(argv=None):
         parser.error(str(error))
     if args.port_file:
         write_atomically(args.port_file, '%d\n' % simulator.port)
+    profile, overrides = simulator.describe_profile()
     print(BANNER.format(url=simulator.url), flush=True)
+    print(PROFILE_BANNER.format(profile=profile, overrides=overrides), flush=True)
     while not stopping.wait(0.5):
         pass
     simulator.stop()

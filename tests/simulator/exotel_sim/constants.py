@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Every documented fact and assumption the simulator plays, as named constants.
+"""Every documented fact, assumption and reading the simulator plays, as named constants.
 
 Sources: AR = ``api-reference.md``, DP = ``developer-portal-pages.txt``, NB = ``NOTES.md`` (grade A =
 captured live, grade B = documented only). Nothing outside this module decides a behaviour that a
@@ -17,6 +17,7 @@ import re
 
 LOCAL_HOST = '127.0.0.1'
 BANNER = 'Exotel API simulator listening on {url}'
+PROFILE_BANNER = 'Exotel API simulator profile: {profile}{overrides}'
 ADMIN_PREFIX = '/_simulator'
 JSON_TYPE = 'application/json'
 
@@ -37,16 +38,17 @@ TRUNK_NAME_ERROR = 'trunk_name must be alphanumeric with underscores only, max 1
 NSO_CODE = 'ANY-ANY'
 # AR section 1 response: the four sub-resource links of every trunk.
 TRUNK_LINKS = ('destination_uris', 'whitelisted_ips', 'credentials', 'phone_numbers')
+DOMAIN_NAME_ERROR = 'domain_name must be a valid domain name'
 
 # AR section 2 and validation table ("PSTN" is invalid: modes are case-sensitive).
 E164_PATTERN = re.compile(r'\+[1-9][0-9]{7,14}')
 PHONE_NUMBER_ERROR = 'phone_number must be in E.164 format (e.g., +919876543210)'
 PHONE_MODES = ('pstn', 'flow')
 
-# AR section 4 and validation table (mask 1-32, ip "256.1.2.3" invalid).
+# AR section 4 and validation table (ip "256.1.2.3" invalid).
 IPV4_SHAPE = re.compile(r'[0-9]{1,3}(?:\.[0-9]{1,3}){3}')
 IP_ERROR = 'ip must be a valid IPv4 address'
-MASK_MIN, MASK_MAX = 1, 32
+DEFAULT_MASK = 32
 
 # DP "Map Destination URI": <ip_or_fqdn>:<port>;transport=<protocol>; AR validation table: tcp|tls only.
 # No "sip:" prefix, no spaces, no extra URI parameters; the port has no leading zero.
@@ -112,6 +114,10 @@ TRUNK_DELETE_CASCADE = ('phone_numbers', 'whitelisted_ips', 'destination_uris', 
 TRUNK_DELETE_OMITS_LINKS = True
 # [doc] AR section 4 makes mask mandatory; DP says optional with default 32. Take the stricter.
 WHITELIST_MASK_REQUIRED = True
+# [A/B] NB: "Negative or non-integer mask -> 400/1007 'Invalid request body,failed parsing '" (the
+# body is parsed into unsigned integers), whatever the mask range. The description is NB's, verbatim
+# (trailing space included); the message is AR's for error 1007.
+MASK_PARSE_ERROR = (400, 1007, 'Invalid request body', 'Invalid request body,failed parsing ')
 # [doc] AR section 2 speaks of a number "already mapped to this trunk"; a DID can only be routed one
 # way, so a number mapped to any trunk is a duplicate.
 PHONE_NUMBER_UNIQUE_ACROSS_TRUNKS = True
@@ -132,9 +138,104 @@ CREDENTIAL_LIST_EXTRA_METADATA = True
 FIRST_IDS = {'phone_numbers': 41512, 'whitelisted_ips': 1153, 'destination_uris': 2543, 'credentials': 5301}
 # [doc] Live trunk sids (AR sections 1 and 11) look like "trmum" + 20 hex digits + "a1n".
 TRUNK_SID_PREFIX, TRUNK_SID_SUFFIX, TRUNK_SID_HEX_BYTES = 'trmum', 'a1n', 10
+# [sim] The live duplicate texts name the entity ("Unable to create DidTrunkMapping with TrunkSid ...");
+# no document shows the ones for a credential user or a setting, so these are our guesses.
+CREDENTIAL_DUPLICATE = 'Unable to create Credential with UserName %s'
+SETTING_DUPLICATE = 'Unable to create TrunkSetting with name %s'
 
 CHILD_COLLECTIONS = ('phone_numbers', 'whitelisted_ips', 'destination_uris', 'credentials')
-DUPLICATE_STYLES = ('envelope', 'http409')
-MISSING_TRUNK_STYLES = ('404', '403')
 WRITE_METHODS = ('POST', 'PUT', 'DELETE')
 BODY_METHODS = ('POST', 'PUT')
+
+# ---------------------------------------------------------------------------------------------
+# READINGS - where the evidence allows two answers, the simulator plays each behind a switch
+# (NB "Validation and readings the simulator must be able to play"). The choices of every switch
+# are here; PROFILES below says which one each profile takes.
+# ---------------------------------------------------------------------------------------------
+
+# NB grade A: a duplicate is HTTP 200 with response.code 409; AR section 1 shows HTTP 409.
+DUPLICATE_STYLES = ('envelope', 'http409')
+# NB: an unknown trunk on a child endpoint was "seen as 404/1000, 404/1003 and 403/1003";
+# AR section 2 shows 404/1003. (http status, error code, message, description % trunk_sid)
+MISSING_TRUNK_ERRORS = {
+    '404': (404, 1003, 'Resource not found', "Trunk '%s' does not exist"),
+    '403': (403, 1003, 'Authorization failed', "Trunk '%s' is not accessible with this account"),
+    '404-1000': (404, 1000, 'Not Found', "Trunk '%s' does not exist"),
+}
+MISSING_TRUNK_STYLES = tuple(MISSING_TRUNK_ERRORS)
+# NB: "Settings, second POST of an existing name: undocumented whether it overwrites (upsert) or
+# answers duplicate 1008". upsert: overwrite; item_duplicate: that item fails with 409/1008 inside
+# the batch (207); envelope_duplicate: when every item repeats a stored name the whole answer is the
+# live duplicate envelope (HTTP 200, response.code 409, error 1008), otherwise the repeated items
+# fail as in item_duplicate.
+SETTINGS_REPOST_STYLES = ('upsert', 'item_duplicate', 'envelope_duplicate')
+# NB (A/B): numbers must be ExoPhones of the account; "the exact code is unknown (expect 400/1002
+# 'Invalid PhoneNumber' or 404/1000)". The 400 description is NB's text; the 404 one is ours [sim].
+NON_EXOPHONE_ERRORS = {
+    '400': (400, 1002, 'Invalid parameter', 'Invalid PhoneNumber'),
+    '404': (404, 1000, 'Not Found', 'PhoneNumber %s is not an ExoPhone of this account'),
+}
+# AR section 5 / NB: the API checks that an FQDN destination resolves; an unresolvable name fails
+# per item with 400/1002 DESTINATION_INVALID. No DNS is done here: "resolve" lets every well-formed
+# name resolve; "unresolvable" makes names in the reserved / never-resolving domains below fail.
+RESERVED_FQDN_READINGS = ('resolve', 'unresolvable')
+# RFC 2606 / RFC 6761 test and example names; RFC 6762 .local (mDNS only), RFC 7686 .onion (Tor
+# only) and RFC 8375 home.arpa (home networks only) never resolve from a public server either.
+RESERVED_DOMAINS = ('example', 'invalid', 'test', 'localhost', 'example.com', 'example.net', 'example.org',
+                    'local', 'onion', 'home.arpa')
+# Whitelisted-IP mask: AR's validation table says 1-32; the live validator's text reads "mask should
+# be in-between 16 and 32" (NB, A). (minimum, maximum, error description)
+MASK_RANGES = {
+    '1-32': (1, 32, 'mask must be an integer between 1 and 32'),
+    '16-32': (16, 32, 'mask should be in-between 16 and 32'),
+}
+# AR/DP give domain_name's format as "<your_sid>.pstn.exotel.com"; live error text (NB, A/B):
+# "Domain name should end with .pstn.exotel.com". fqdn: any valid hostname; pstn_suffix: must end
+# with the suffix (compared case-sensitively, as a plain string suffix check would).
+DOMAIN_NAME_CHECKS = ('fqdn', 'pstn_suffix')
+PSTN_DOMAIN_SUFFIX = '.pstn.exotel.com'
+PSTN_DOMAIN_ERROR = 'Domain name should end with .pstn.exotel.com'
+# NB: rate limit 200/min, error 1030; "research notes say it may also arrive as HTTP 200 with
+# response.code 429 in the body". http429: HTTP 429; envelope: HTTP 200 carrying code 429.
+RATE_LIMIT_STYLES = ('http429', 'envelope')
+# NB: "Child ids are numeric strings; some older pages show integers". numeric_strings sends every
+# JSON integer of an answer (http_code, response.code, error_data.code, mask, priority, weight,
+# metadata counts) as a string, so a client must not rely on their JSON type.
+# AR section 6 / NB: the older GET /credentials shape "response.data {username, password}", or
+# "response": [] when none, "may still appear". current: the list of {id, trunk_sid, user_name, ...}.
+CREDENTIALS_SHAPES = ('current', 'legacy')
+
+# The readings each profile selects. "strict" takes the harsher reading of every switch at once;
+# settings given explicitly in the same call override the profile. Not in strict:
+#   duplicate_style  - the live (grade A) envelope style is already the harder one to read;
+#   credentials_shape - the legacy shape has no ids, so it disables credential management
+#                       (update/delete by id) rather than testing how well it is done.
+PROFILES = {
+    'default': {
+        'retry_after': True,
+        'duplicate_style': 'envelope',
+        'missing_trunk_style': '404',
+        'settings_repost': 'upsert',
+        'non_exophone_error': '400',
+        'reserved_fqdns': 'resolve',
+        'mask_range': '1-32',
+        'domain_name_check': 'fqdn',
+        'rate_limit_style': 'http429',
+        'numeric_strings': False,
+        'credentials_shape': 'current',
+    },
+    'strict': {
+        'retry_after': False,                   # NB: no Retry-After is documented
+        'duplicate_style': 'envelope',
+        'missing_trunk_style': '403',
+        'settings_repost': 'item_duplicate',
+        'non_exophone_error': '404',
+        'reserved_fqdns': 'unresolvable',
+        'mask_range': '16-32',
+        'domain_name_check': 'pstn_suffix',
+        'rate_limit_style': 'envelope',
+        'numeric_strings': True,
+        'credentials_shape': 'current',
+    },
+}
+PROFILE_NAMES = tuple(PROFILES)

@@ -8,10 +8,11 @@
 from __future__ import annotations
 
 import fnmatch
+import math
 from collections import deque
 
 from .config import _non_negative_int, _positive_number
-from .envelopes import ApiError, ApiResponse, error_envelope, invalid_parameter
+from .envelopes import ApiError, ApiResponse, error_envelope, in_body_error_envelope, invalid_parameter, rate_limited
 from .validation import is_int
 
 
@@ -35,6 +36,14 @@ class RateLimiter:
             return admitted[0] + window - now
         admitted.append(now)
         return None
+
+
+def rate_limit_response(method, wait, config):
+    """The refusal, as HTTP 429 or (``rate_limit_style`` envelope) HTTP 200 carrying code 429."""
+    headers = {'Retry-After': str(max(1, math.ceil(wait)))} if config.retry_after else {}
+    if config.rate_limit_style == 'envelope':
+        return ApiResponse.json(200, in_body_error_envelope(method, rate_limited()), headers, config.numeric_strings)
+    return ApiResponse.json(429, error_envelope(method, rate_limited()), headers, config.numeric_strings)
 
 
 FAULT_ACTIONS = ('status', 'delay', 'drop', 'lose_response', 'malformed_json', 'html', 'fail_items')
@@ -112,7 +121,7 @@ class FaultRule:
         return dict(self.spec, seen=self.seen, fired=self.fired)
 
 
-def fault_response(rule, method):
+def fault_response(rule, method, numeric_strings):
     """The response of a fault that answers instead of the API (status, malformed_json, html, drop)."""
     if rule.action == 'drop':
         return ApiResponse(None, drop=True)
@@ -122,6 +131,7 @@ def fault_response(rule, method):
         return ApiResponse(502, HTML_502, content_type='text/html')
     status = rule.spec.get('status', 500)
     code, message, description = FAULT_ERRORS.get(status, (status, 'Server error', 'Simulated failure'))
-    body = rule.spec['body'] if 'body' in rule.spec else error_envelope(method, ApiError(status, code, message, description))
     headers = {'Retry-After': str(rule.spec['retry_after'])} if status == 429 and 'retry_after' in rule.spec else {}
-    return ApiResponse.json(status, body, headers)
+    if 'body' in rule.spec:
+        return ApiResponse.json(status, rule.spec['body'], headers)       # the rule's own body, exactly as given
+    return ApiResponse.json(status, error_envelope(method, ApiError(status, code, message, description)), headers, numeric_strings)

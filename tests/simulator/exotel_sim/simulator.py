@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 import os
 import re
 import secrets
@@ -20,9 +19,9 @@ from collections import Counter
 
 from .api import BATCH_ENDPOINTS, ExotelApi, RequestContext, resolve_route
 from .config import SimulatorConfig
-from .constants import ADMIN_PREFIX, DEFAULT_ACCOUNT, DEFAULT_PAGE_SIZE, DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW, LOCAL_HOST, WRITE_METHODS
-from .envelopes import ApiResponse, error_envelope, not_found, rate_limited, unauthorized
-from .faults import FaultRule, RateLimiter, fault_response
+from .constants import ADMIN_PREFIX, DEFAULT_ACCOUNT, LOCAL_HOST, WRITE_METHODS
+from .envelopes import ApiResponse, error_envelope, not_found, unauthorized
+from .faults import FaultRule, RateLimiter, fault_response, rate_limit_response
 from .http_server import SimulatorServer
 from .store import Store, write_atomically
 
@@ -61,18 +60,14 @@ def parse_accounts(accounts):
 class ExotelSimulator:
     """The simulator: state, API, admin API and HTTP server.
 
-    ``ExotelSimulator(port=0).start()`` serves on 127.0.0.1 in a daemon thread; ``url`` gives the
-    base URL. Everything is guarded by one lock; only fault delays happen outside it.
+    ``ExotelSimulator(port=0, profile='strict', rate_limit=0).start()`` serves on 127.0.0.1 in a
+    daemon thread; ``url`` gives the base URL. Keyword settings are those of SimulatorConfig.
+    Everything is guarded by one lock; only fault delays happen outside it.
     """
 
-    def __init__(self, port=0, *, page_size=DEFAULT_PAGE_SIZE, rate_limit=DEFAULT_RATE_LIMIT, rate_window=DEFAULT_RATE_WINDOW,
-                 state_file=None, log_file=None, accounts=None, retry_after=True, duplicate_style='envelope',
-                 missing_trunk_style='404'):
+    def __init__(self, port=0, *, state_file=None, log_file=None, accounts=None, **settings):
         self._lock = threading.RLock()
-        self.config = SimulatorConfig()
-        self.config.update({'page_size': page_size, 'rate_limit': rate_limit, 'rate_window': rate_window,
-                            'retry_after': retry_after, 'duplicate_style': duplicate_style,
-                            'missing_trunk_style': missing_trunk_style})
+        self.config = SimulatorConfig(**settings)
         self.accounts = parse_accounts(accounts if accounts is not None else [DEFAULT_ACCOUNT])
         self.state_file = state_file
         self.log_file = log_file
@@ -171,7 +166,8 @@ class ExotelSimulator:
             'writes': writes,
             'by_method': dict(Counter(entry['method'] for entry in log)),
             'by_status': dict(Counter('dropped' if entry['status'] is None else str(entry['status']) for entry in log)),
-            'rate_limited': sum(1 for entry in log if entry['status'] == 429 and entry['fault'] is None),
+            # Refused by the rate limiter, whichever rate_limit_style carried the 429.
+            'rate_limited': sum(1 for entry in log if 429 in (entry['status'], entry['api_code']) and entry['fault'] is None),
         }
 
     def dump_state(self):
@@ -189,6 +185,12 @@ class ExotelSimulator:
             stored = self._store.passwords.get(str(credential_id))
         return stored is not None and secrets.compare_digest(stored.encode('utf-8'), password.encode('utf-8'))
 
+    def describe_profile(self):
+        """The profile and any reading set against it, for the command line's banner."""
+        overrides = self.config.overrides()
+        listed = ', '.join('%s=%s' % item for item in sorted(overrides.items()))
+        return self.config.profile, (' (overridden: %s)' % listed) if listed else ''
+
     # The API ----------------------------------------------------------------------------
 
     def handle_api(self, request):
@@ -204,19 +206,19 @@ class ExotelSimulator:
     def _admit(self, request):
         """``(early response or None, fault rule or None)``, all under the lock."""
         with self._lock:
+            numeric_strings = self.config.numeric_strings
             match = ACCOUNT_PATH.fullmatch(request.api_path())
             if match is None:
-                return ApiResponse.json(404, error_envelope(request.method, not_found('Unknown path'))), None
+                return ApiResponse.json(404, error_envelope(request.method, not_found('Unknown path')), numeric_strings=numeric_strings), None
             api_key = self._authenticate(request, match['account'])
             if api_key is None:
-                return ApiResponse.json(401, error_envelope(request.method, unauthorized())), None
+                return ApiResponse.json(401, error_envelope(request.method, unauthorized()), numeric_strings=numeric_strings), None
             wait = self._limiter.admit(api_key, self.config.rate_limit, self.config.rate_window, time.monotonic())
             if wait is not None:
-                headers = {'Retry-After': str(max(1, math.ceil(wait)))} if self.config.retry_after else {}
-                return ApiResponse.json(429, error_envelope(request.method, rate_limited()), headers), None
+                return rate_limit_response(request.method, wait, self.config), None
             rule = self._select_fault(request.method, match['sub'] or '')
             if rule is not None and rule.action in ('status', 'drop', 'malformed_json', 'html'):
-                return fault_response(rule, request.method), rule
+                return fault_response(rule, request.method, numeric_strings), rule
             return None, rule
 
     def _authenticate(self, request, account_sid):
@@ -243,8 +245,10 @@ class ExotelSimulator:
             match = ACCOUNT_PATH.fullmatch(request.api_path())
             subpath = match['sub'] or ''
             route = resolve_route(subpath, request.method)
+            numeric_strings = self.config.numeric_strings
             if route is None:
-                return ApiResponse.json(404, error_envelope(request.method, not_found('Unknown path %s' % request.path)))
+                error = not_found('Unknown path %s' % request.path)
+                return ApiResponse.json(404, error_envelope(request.method, error), numeric_strings=numeric_strings)
             handler_name, params = route
             params['path'] = subpath
             ctx = RequestContext(request.method, match['account'], params, request.query)
@@ -254,7 +258,7 @@ class ExotelSimulator:
             status, body = self._api.handle(ctx, handler_name, request.body, request.headers.get('Content-Type'))
             if self._store.revision != revision:
                 self._save_state()
-            response = ApiResponse.json(status, body)
+            response = ApiResponse.json(status, body, numeric_strings=numeric_strings)
             if rule is not None and rule.action == 'lose_response':
                 # Applied, but the answer never reaches the client.
                 response = ApiResponse(None, drop=True)

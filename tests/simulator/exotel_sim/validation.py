@@ -14,8 +14,11 @@ from __future__ import annotations
 import ipaddress
 import json
 
-from .constants import HOST_LABEL, IPV4_SHAPE, JSON_TYPE, MAX_HOSTNAME, NON_ROUTABLE_NETWORKS, TOP_LEVEL_LABEL
-from .envelopes import ApiError, missing_parameter
+from .constants import (
+    DOMAIN_NAME_ERROR, HOST_LABEL, IPV4_SHAPE, JSON_TYPE, MASK_PARSE_ERROR, MASK_RANGES, MAX_HOSTNAME,
+    NON_ROUTABLE_NETWORKS, PSTN_DOMAIN_ERROR, PSTN_DOMAIN_SUFFIX, RESERVED_DOMAINS, TOP_LEVEL_LABEL,
+)
+from .envelopes import ApiError, invalid_parameter, missing_parameter
 
 
 def is_int(value):
@@ -49,6 +52,47 @@ def is_fqdn(value):
     labels = value.split('.')
     return (len(labels) >= 2 and all(HOST_LABEL.fullmatch(label) for label in labels)
             and TOP_LEVEL_LABEL.fullmatch(labels[-1]) is not None)
+
+
+def is_reserved_domain(name):
+    """Whether a hostname lies in one of the RESERVED_DOMAINS (which never resolve publicly)."""
+    name = name.lower()
+    return any(name == domain or name.endswith('.' + domain) for domain in RESERVED_DOMAINS)
+
+
+def fqdn_resolves(name, config):
+    """Our stand-in for the API's DNS check of an FQDN destination: the lists win, then the reading.
+
+    A name in both lists does not resolve (the harsher answer wins).
+    """
+    name = name.lower()
+    if name in config.unresolvable_fqdns:
+        return False
+    if name in config.resolvable_fqdns:
+        return True
+    return config.reserved_fqdns == 'resolve' or not is_reserved_domain(name)
+
+
+def check_domain_name(value, check):
+    """The trunk's domain_name under the ``domain_name_check`` reading."""
+    if not is_fqdn(value):
+        raise invalid_parameter(PSTN_DOMAIN_ERROR if check == 'pstn_suffix' else DOMAIN_NAME_ERROR)
+    if check == 'pstn_suffix' and not value.endswith(PSTN_DOMAIN_SUFFIX):
+        raise invalid_parameter(PSTN_DOMAIN_ERROR)
+
+
+def check_mask_parses(body):
+    """NB: the body is parsed into unsigned integers, so a negative or non-integer mask fails the
+    whole body (400/1007) before any field is validated. Absent or null is left to ``require``."""
+    mask = body.get('mask')
+    if mask is not None and (not is_int(mask) or mask < 0):
+        raise ApiError(*MASK_PARSE_ERROR)
+
+
+def check_mask_range(mask, mask_range):
+    minimum, maximum, description = MASK_RANGES[mask_range]
+    if not minimum <= mask <= maximum:
+        raise invalid_parameter(description)
 
 
 def require(body, name):
