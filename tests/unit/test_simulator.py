@@ -202,7 +202,7 @@ def test_unparseable_or_non_object_body_is_1007(api, raw):
 
 @pytest.mark.parametrize('method, path', [
     ('GET', '/nothing'), ('GET', '/trunks/'), ('PUT', '/trunks'), ('PATCH', '/trunks'), ('GET', ''),
-    ('GET', '/trunks/x/phone-numbers/1'), ('GET', '/trunk-maps'),
+    ('GET', '/trunks/x/phone-numbers/1'), ('POST', '/trunk-maps'),
 ])
 def test_unknown_paths_and_methods_are_404(api, method, path):
     assert_error(api.call(method, path), 404, 1000, 'Not Found')

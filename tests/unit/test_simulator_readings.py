@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The simulator's switches for uncertain readings, its profiles and the command line."""
+"""The simulator's switches for uncertain readings, its profiles, GET /trunk-maps and the command line."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import requests
 
 # server, sim, api and sid are test_simulator's fixtures, used here by name.
 from test_simulator import (  # noqa: F401  pylint: disable=unused-import
-    DEFAULT_CONFIG, PUBLIC_IP, SIMULATOR_DIR, admin, api, assert_error, assert_live_duplicate,
+    DEFAULT_CONFIG, PREFIX, PUBLIC_IP, SIMULATOR_DIR, Api, admin, api, assert_error, assert_live_duplicate,
     destinations, rows_of, server, sid, sim,
 )
 from exotel_simulator import PROFILES, ExotelSimulator, SimulatorConfig
@@ -289,6 +289,39 @@ def test_strict_profile_plays_all_readings_at_once(sim, api, sid):
     assert whitelist(api, sid, 8).json()['response']['error_data']['description'] == 'mask should be in-between 16 and 32'
     refused = api.get('/trunks')
     assert refused.status_code == 200 and refused.json()['response']['code'] == '429' and 'Retry-After' not in refused.headers
+
+
+# ---------------------------------------------------------------------------------------------
+# GET /trunk-maps (NB: shape undocumented; ours is a list of {phone_number, trunk_sid, id, mode})
+# ---------------------------------------------------------------------------------------------
+
+def test_trunk_maps_says_which_trunk_a_number_is_on(api, sid):
+    other = api.trunk('other')
+    mapped = map_number(api, other, '+919876543210').json()['response']['data']
+    answer = api.get('/trunk-maps', params={'exophone': '+919876543210'})
+    body = answer.json()
+    assert rows_of(answer) == [{'phone_number': '+919876543210', 'trunk_sid': other, 'id': mapped['id'], 'mode': None}]
+    assert body['metadata']['first_page_uri'] == PREFIX + '/trunk-maps?offset=0&page_size=50&exophone=%2B919876543210'
+    assert rows_of(api.get('/trunk-maps', params={'exophone': '+919876543210', 'trunk_sid': other}))[0]['trunk_sid'] == other
+    assert api.get('/trunk-maps', params={'exophone': '+919876543210', 'trunk_sid': sid}).json()['response'] == []
+    assert api.get('/trunk-maps', params={'exophone': '+918040264208'}).json()['response'] == []
+
+
+def test_trunk_maps_errors(sim, api):
+    assert_error(api.get('/trunk-maps'), 400, 1001, 'Mandatory Parameter missing')
+    assert_error(api.get('/trunk-maps', params={'exophone': '98765'}), 400, 1001, 'Invalid parameter')
+    # A raw "+" in a query string is a space (form encoding): the client must send %2B.
+    assert_error(api.session.get(api.base + '/trunk-maps?exophone=+919876543210', timeout=5), 400, 1001)
+    assert_error(api.get('/trunk-maps', params={'exophone': '+919876543210', 'trunk_sid': 'trmumnope'}), 404, 1003)
+    sim.configure(exophones=['+918040264208'], non_exophone_error='404')
+    assert_error(api.get('/trunk-maps', params={'exophone': '+919876543210'}), 404, 1000)
+
+
+def test_trunk_maps_are_per_account():
+    with ExotelSimulator(accounts=['acc1:key1:tok1', 'acc2:key2:tok2']) as sim:
+        first, second = Api(sim.url, ('key1', 'tok1'), 'acc1'), Api(sim.url, ('key2', 'tok2'), 'acc2')
+        map_number(first, first.trunk(), '+919876543210')
+        assert second.get('/trunk-maps', params={'exophone': '+919876543210'}).json()['response'] == []
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,9 +17,9 @@ from .constants import (
     CREDENTIAL_LIST_EXTRA_METADATA, CREDENTIAL_PASSWORD_PATTERN, CREDENTIAL_USER_NAME_PATTERN, DEFAULT_MASK,
     DECIMAL_DIGITS, DELETE_QUERY_PARAMETER, DESTINATION_DEFAULTS, DESTINATION_INVALID, DESTINATION_NOT_WHITELISTED,
     DESTINATION_PATTERN, DESTINATION_REPOST_ADDS_DUPLICATE, E164_PATTERN, EMPTY_LIST_HAS_METADATA,
-    IP_ERROR, KNOWN_SETTINGS, MAX_PORT, NON_EXOPHONE_ERRORS, NSO_CODE, PHONE_MODES,
+    EXOPHONE_QUERY_ERROR, IP_ERROR, KNOWN_SETTINGS, MAX_PORT, NON_EXOPHONE_ERRORS, NSO_CODE, PHONE_MODES,
     PHONE_NUMBER_ERROR, PHONE_NUMBER_UNIQUE_ACROSS_TRUNKS, SETTING_DUPLICATE, TRUNK_DELETE_OMITS_LINKS,
-    TRUNK_LINKS, TRUNK_NAME_ERROR, TRUNK_NAME_PATTERN, WHITELIST_MASK_REQUIRED,
+    TRUNK_LINKS, TRUNK_MAP_FIELDS, TRUNK_NAME_ERROR, TRUNK_NAME_PATTERN, WHITELIST_MASK_REQUIRED,
 )
 from .envelopes import (
     ApiError, DuplicateError, duplicate_item, envelope, error_envelope, failure_item, invalid_parameter,
@@ -60,6 +60,7 @@ ROUTES = (
     _route('/trunks/{sid}/settings', {'GET': 'list_settings', 'POST': 'set_settings', 'DELETE': 'delete_setting'}),
     _route('/trunks/{sid}/credentials', {'GET': 'list_credentials', 'POST': 'add_credential', 'DELETE': 'delete_credential'}),
     _route('/trunks/{sid}/credentials/{id}', {'PUT': 'update_credential'}),
+    _route('/trunk-maps', {'GET': 'list_trunk_maps'}),
 )
 BATCH_ENDPOINTS = frozenset({'add_destinations', 'set_settings'})
 
@@ -223,7 +224,7 @@ class ExotelApi:
             row = {name: value for name, value in row.items() if name not in TRUNK_LINKS}
         return self._one(ctx, row)
 
-    # Phone numbers (AR sections 2, 3 and 7) -----------------------------------------------
+    # Phone numbers (AR sections 2, 3 and 7) and trunk maps (NB) ---------------------------
 
     def list_phone_numbers(self, ctx):
         return self._page(ctx, self.store.children('phone_numbers', self._trunk_sid(ctx)))
@@ -274,6 +275,19 @@ class ExotelApi:
 
     def delete_phone_number(self, ctx):
         return self._delete_child(ctx, 'phone_numbers', 'Phone number mapping')
+
+    def list_trunk_maps(self, ctx):
+        """NB: which trunk a number is on (shape undocumented; see TRUNK_MAP_FIELDS)."""
+        number = self._query_value(ctx, 'exophone')
+        if not matches(E164_PATTERN, number):
+            raise invalid_parameter(EXOPHONE_QUERY_ERROR)
+        self._check_exophone(number)
+        rows = self.store.mappings_of(ctx.account_sid, number)
+        if ctx.query.get('trunk_sid'):
+            ctx.params['sid'] = ctx.query['trunk_sid']
+            sid = self._trunk_sid(ctx)
+            rows = [row for row in rows if row['trunk_sid'] == sid]
+        return self._page(ctx, [{name: row[name] for name in TRUNK_MAP_FIELDS} for row in rows])
 
     # Whitelisted IPs (AR sections 4 and 8) ------------------------------------------------
 

@@ -138,6 +138,11 @@ CREDENTIAL_LIST_EXTRA_METADATA = True
 FIRST_IDS = {'phone_numbers': 41512, 'whitelisted_ips': 1153, 'destination_uris': 2543, 'credentials': 5301}
 # [doc] Live trunk sids (AR sections 1 and 11) look like "trmum" + 20 hex digits + "a1n".
 TRUNK_SID_PREFIX, TRUNK_SID_SUFFIX, TRUNK_SID_HEX_BYTES = 'trmum', 'a1n', 10
+# [B] NB lists "GET /trunk-maps?exophone={E.164}[&trunk_sid=]: which trunk a number is on; shape
+# undocumented". [sim] Our guess: a list envelope (paged like every list) whose items' data hold
+# these fields of the number's mapping; an unmapped number is an empty list.
+TRUNK_MAP_FIELDS = ('phone_number', 'trunk_sid', 'id', 'mode')
+EXOPHONE_QUERY_ERROR = 'exophone must be in E.164 format (e.g., +919876543210)'
 # [sim] The live duplicate texts name the entity ("Unable to create DidTrunkMapping with TrunkSid ...");
 # no document shows the ones for a credential user or a setting, so these are our guesses.
 CREDENTIAL_DUPLICATE = 'Unable to create Credential with UserName %s'

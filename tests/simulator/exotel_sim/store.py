@@ -102,6 +102,11 @@ class Store:
         row = self.rows[collection].get(row_id)
         return row if row is not None and row['trunk_sid'] == trunk_sid else None
 
+    def mappings_of(self, account_sid, phone_number):
+        """The account's mappings of one number, whichever trunk they are on."""
+        return [row for row in self.rows['phone_numbers'].values()
+                if row['phone_number'] == phone_number and self.owners.get(row['trunk_sid']) == account_sid]
+
     # Settings (one row per name and trunk) ----------------------------------------------
 
     def trunk_settings(self, trunk_sid):
