@@ -42,6 +42,7 @@ class RequestContext:
     body: dict = field(default_factory=dict)
     failing_items: frozenset = frozenset()      # fail_items fault: indexes to fail
     item_error: ApiError | None = None
+    page_uri: str | None = None                 # set by a list answer: the URI of the page served
 
 
 def _route(template, handlers):
@@ -63,6 +64,7 @@ ROUTES = (
     _route('/trunk-maps', {'GET': 'list_trunk_maps'}),
 )
 BATCH_ENDPOINTS = frozenset({'add_destinations', 'set_settings'})
+LIST_ENDPOINTS = frozenset(name for _pattern, handlers in ROUTES for name in handlers.values() if name.startswith('list_'))
 
 
 def resolve_route(subpath, method):
@@ -73,6 +75,16 @@ def resolve_route(subpath, method):
             name = handlers.get(method)
             return (name, {key: unquote(value) for key, value in match.groupdict().items()}) if name else None
     return None
+
+
+def endpoint_kind(subpath, method):
+    """'batch', 'list' or None: which fault actions can apply to this request."""
+    route = resolve_route(subpath, method)
+    if route is None:
+        return None
+    if route[0] in BATCH_ENDPOINTS:
+        return 'batch'
+    return 'list' if route[0] in LIST_ENDPOINTS else None
 
 
 class ExotelApi:
@@ -141,6 +153,7 @@ class ExotelApi:
         def uri(at):
             return '%s?%s' % (path, urlencode(dict({'offset': at, 'page_size': page_size}, **filters)))
 
+        ctx.page_uri = uri(offset)
         metadata = {
             'page_size': page_size,
             'first_page_uri': uri(0),

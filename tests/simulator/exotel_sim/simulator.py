@@ -17,11 +17,11 @@ import threading
 import time
 from collections import Counter
 
-from .api import BATCH_ENDPOINTS, ExotelApi, RequestContext, resolve_route
+from .api import ExotelApi, RequestContext, endpoint_kind, resolve_route
 from .config import SimulatorConfig
 from .constants import ADMIN_PREFIX, DEFAULT_ACCOUNT, LOCAL_HOST, WRITE_METHODS
 from .envelopes import ApiResponse, error_envelope, not_found, unauthorized
-from .faults import FaultRule, RateLimiter, fault_response, rate_limit_response
+from .faults import FaultRule, RateLimiter, fault_response, finish_response, rate_limit_response
 from .http_server import SimulatorServer
 from .store import Store, write_atomically
 
@@ -217,7 +217,7 @@ class ExotelSimulator:
             if wait is not None:
                 return rate_limit_response(request.method, wait, self.config), None
             rule = self._select_fault(request.method, match['sub'] or '')
-            if rule is not None and rule.action in ('status', 'drop', 'malformed_json', 'html'):
+            if rule is not None and rule.answers_instead:
                 return fault_response(rule, request.method, numeric_strings), rule
             return None, rule
 
@@ -233,10 +233,9 @@ class ExotelSimulator:
         return key
 
     def _select_fault(self, method, subpath):
-        route = resolve_route(subpath, method)
-        batch = route is not None and route[0] in BATCH_ENDPOINTS
+        kind = endpoint_kind(subpath, method)
         for rule in self._faults:
-            if rule.matches(method, subpath, batch) and rule.take():
+            if rule.matches(method, subpath, kind) and rule.take():
                 return rule
         return None
 
@@ -258,11 +257,7 @@ class ExotelSimulator:
             status, body = self._api.handle(ctx, handler_name, request.body, request.headers.get('Content-Type'))
             if self._store.revision != revision:
                 self._save_state()
-            response = ApiResponse.json(status, body, numeric_strings=numeric_strings)
-            if rule is not None and rule.action == 'lose_response':
-                # Applied, but the answer never reaches the client.
-                response = ApiResponse(None, drop=True)
-            return response
+            return finish_response(rule, ctx, status, body, numeric_strings)
 
     def _record(self, request, response, rule):
         """Append to the request log: never headers or bodies (they hold secrets)."""
