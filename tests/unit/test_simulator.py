@@ -32,7 +32,7 @@ DEFAULT_CONFIG = {'profile': 'default', 'page_size': 50, 'rate_limit': 200, 'rat
                   'exophones': None, 'unresolvable_fqdns': [], 'resolvable_fqdns': [],
                   'retry_after': True, 'duplicate_style': 'envelope', 'missing_trunk_style': '404',
                   'settings_repost': 'upsert', 'non_exophone_error': '400', 'reserved_fqdns': 'resolve',
-                  'mask_range': '1-32', 'domain_name_check': 'fqdn', 'rate_limit_style': 'http429',
+                  'mask_range': '1-32', 'domain_name_check': 'fqdn', 'empty_trunk_name': 'reject', 'rate_limit_style': 'http429',
                   'numeric_strings': False, 'credentials_shape': 'current'}
 PUBLIC_IP = '44.248.146.11'
 SID_RE = re.compile(r'trmum[0-9a-f]{20}a1n')

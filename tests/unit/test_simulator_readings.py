@@ -23,7 +23,7 @@ from exotel_simulator import PROFILES, ExotelSimulator, SimulatorConfig
 
 STRICT_READINGS = {'retry_after': False, 'duplicate_style': 'envelope', 'missing_trunk_style': '403',
                    'settings_repost': 'item_duplicate', 'non_exophone_error': '404', 'reserved_fqdns': 'unresolvable',
-                   'mask_range': '16-32', 'domain_name_check': 'pstn_suffix', 'rate_limit_style': 'envelope',
+                   'mask_range': '16-32', 'domain_name_check': 'pstn_suffix', 'empty_trunk_name': 'accept', 'rate_limit_style': 'envelope',
                    'numeric_strings': True, 'credentials_shape': 'current'}
 ALIAS = 'trunk_external_alias'
 
@@ -85,7 +85,7 @@ def test_reset_can_switch_profile_and_keeps_it_otherwise(sim, api):
     {'numeric_strings': 'yes'}, {'exophones': '+919876543210'}, {'exophones': ['9876543210']},
     {'unresolvable_fqdns': ['not a host']}, {'resolvable_fqdns': 'pbx.example.org'}, {'credentials_shape': 'old'},
     {'rate_limit_style': 'http200'}, {'domain_name_check': 'suffix'}, {'non_exophone_error': 403},
-    {'reserved_fqdns': True},
+    {'reserved_fqdns': True}, {'empty_trunk_name': 'allow'},
 ])
 def test_invalid_settings_are_refused_whole(sim, changes):
     with pytest.raises(ValueError):
@@ -141,7 +141,7 @@ def test_settings_repost_envelope_duplicate(sim, api, sid):
 
 
 # ---------------------------------------------------------------------------------------------
-# Unknown trunk, ExoPhones, FQDN resolution, mask range, domain name
+# Unknown trunk, ExoPhones, FQDN resolution, mask range, domain name, empty trunk name
 # ---------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('style, status, code, message', [
@@ -221,6 +221,16 @@ def test_domain_name_must_end_with_the_pstn_suffix(sim, api, domain, accepted):
         assert answer.json()['response']['code'] == 200
     else:
         assert_error(answer, 400, 1001, 'Invalid parameter', 'Domain name should end with .pstn.exotel.com')
+
+
+def test_empty_trunk_name(sim, api):
+    body = {'trunk_name': '', 'nso_code': 'ANY-ANY', 'domain_name': 'exoteltest.pstn.exotel.com'}
+    assert_error(api.post('/trunks', body), 400, 1001, 'Mandatory Parameter missing')
+    sim.configure(empty_trunk_name='accept')
+    assert api.post('/trunks', body).json()['response']['data']['trunk_name'] == ''
+    assert_live_duplicate(api.post('/trunks', body), 'Unable to create trunk with name ')
+    for name in (None, 'bad name'):                    # only "" is let through
+        assert api.post('/trunks', dict(body, trunk_name=name)).status_code == 400
 
 
 # ---------------------------------------------------------------------------------------------
@@ -337,7 +347,7 @@ def test_every_setting_has_a_command_line_flag():
     settings = parse('--profile', 'strict', '--page-size', '3', '--rate-limit', '0', '--rate-window', '2.5',
                      '--retry-after', '--numeric-strings', '--duplicate-style', 'http409', '--missing-trunk-style', '404-1000',
                      '--settings-repost', 'envelope_duplicate', '--non-exophone-error', '400', '--reserved-fqdns', 'resolve',
-                     '--mask-range', '1-32', '--domain-name-check', 'fqdn', '--rate-limit-style', 'http429',
+                     '--mask-range', '1-32', '--domain-name-check', 'fqdn', '--empty-trunk-name', 'accept', '--rate-limit-style', 'http429',
                      '--credentials-shape', 'legacy', '--exophones', '+919876543210, +918040264208',
                      '--unresolvable-fqdns', 'a.mycompany.com', '--resolvable-fqdns', 'pbx.example.org')
     assert set(settings) == set(DEFAULT_CONFIG)

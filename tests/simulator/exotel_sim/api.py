@@ -19,7 +19,7 @@ from .constants import (
     DESTINATION_PATTERN, DESTINATION_REPOST_ADDS_DUPLICATE, E164_PATTERN, EMPTY_LIST_HAS_METADATA,
     EXOPHONE_QUERY_ERROR, IP_ERROR, KNOWN_SETTINGS, MAX_PORT, NON_EXOPHONE_ERRORS, NSO_CODE, PHONE_MODES,
     PHONE_NUMBER_ERROR, PHONE_NUMBER_UNIQUE_ACROSS_TRUNKS, SETTING_DUPLICATE, TRUNK_DELETE_OMITS_LINKS,
-    TRUNK_LINKS, TRUNK_MAP_FIELDS, TRUNK_NAME_ERROR, TRUNK_NAME_PATTERN, WHITELIST_MASK_REQUIRED,
+    TRUNK_FIELDS, TRUNK_LINKS, TRUNK_MAP_FIELDS, TRUNK_NAME_ERROR, TRUNK_NAME_PATTERN, WHITELIST_MASK_REQUIRED,
 )
 from .envelopes import (
     ApiError, DuplicateError, duplicate_item, envelope, error_envelope, failure_item, invalid_parameter,
@@ -202,10 +202,12 @@ class ExotelApi:
 
     def create_trunk(self, ctx):
         body = ctx.body
-        for name in ('trunk_name', 'nso_code', 'domain_name'):
-            require(body, name)
+        # NB: an empty trunk_name was accepted live once (the empty_trunk_name reading 'accept').
+        empty_name_accepted = body.get('trunk_name') == '' and self.config.empty_trunk_name == 'accept'
+        for field_name in TRUNK_FIELDS[1:] if empty_name_accepted else TRUNK_FIELDS:
+            require(body, field_name)
         name = body['trunk_name']
-        if not matches(TRUNK_NAME_PATTERN, name):
+        if not empty_name_accepted and not matches(TRUNK_NAME_PATTERN, name):
             raise ApiError(400, 1000, 'Invalid request', TRUNK_NAME_ERROR)
         if body['nso_code'] != NSO_CODE:
             raise invalid_parameter('nso_code must be %s' % NSO_CODE)

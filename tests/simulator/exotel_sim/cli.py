@@ -14,9 +14,9 @@ import threading
 
 from .config import SETTING_NAMES
 from .constants import (
-    BANNER, CREDENTIALS_SHAPES, DOMAIN_NAME_CHECKS, DUPLICATE_STYLES, LOCAL_HOST, MASK_RANGES, MISSING_TRUNK_STYLES,
-    NON_EXOPHONE_ERRORS, PROFILE_BANNER, PROFILE_NAMES, RATE_LIMIT_STYLES, RESERVED_FQDN_READINGS,
-    SETTINGS_REPOST_STYLES,
+    BANNER, CREDENTIALS_SHAPES, DOMAIN_NAME_CHECKS, DUPLICATE_STYLES, EMPTY_TRUNK_NAME_READINGS, LOCAL_HOST,
+    MASK_RANGES, MISSING_TRUNK_STYLES, NON_EXOPHONE_ERRORS, PROFILE_BANNER, PROFILE_NAMES, RATE_LIMIT_STYLES,
+    RESERVED_FQDN_READINGS, SETTINGS_REPOST_STYLES,
 )
 from .simulator import ExotelSimulator
 from .store import write_atomically
@@ -32,6 +32,7 @@ CHOICE_FLAGS = (
      'whether destinations in reserved test domains (.example, .test, example.com, ...) resolve'),
     ('mask_range', tuple(MASK_RANGES), 'accepted whitelisted-IP masks: AR table 1-32 or the live 16-32'),
     ('domain_name_check', DOMAIN_NAME_CHECKS, "trunk domain_name: any hostname, or must end with .pstn.exotel.com"),
+    ('empty_trunk_name', EMPTY_TRUNK_NAME_READINGS, 'trunk_name "": a missing parameter, or accepted (seen live once)'),
     ('rate_limit_style', RATE_LIMIT_STYLES, 'rate-limit refusal: HTTP 429, or HTTP 200 with response.code 429'),
     ('credentials_shape', CREDENTIALS_SHAPES, 'GET credentials: current list, or AR section 6 {username, password}'),
 )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from .constants import (
     CREDENTIALS_SHAPES, DEFAULT_PAGE_SIZE, DEFAULT_RATE_LIMIT, DEFAULT_RATE_WINDOW, DOMAIN_NAME_CHECKS,
-    DUPLICATE_STYLES, E164_PATTERN, MASK_RANGES, MISSING_TRUNK_STYLES, NON_EXOPHONE_ERRORS, PROFILE_NAMES,
-    PROFILES, RATE_LIMIT_STYLES, RESERVED_FQDN_READINGS, SETTINGS_REPOST_STYLES,
+    DUPLICATE_STYLES, E164_PATTERN, EMPTY_TRUNK_NAME_READINGS, MASK_RANGES, MISSING_TRUNK_STYLES,
+    NON_EXOPHONE_ERRORS, PROFILE_NAMES, PROFILES, RATE_LIMIT_STYLES, RESERVED_FQDN_READINGS,
+    SETTINGS_REPOST_STYLES,
 )
 from .validation import is_fqdn, is_int, matches
 
@@ -90,6 +91,7 @@ CHECKS = {
     'reserved_fqdns': _choice(RESERVED_FQDN_READINGS),
     'mask_range': _choice(tuple(MASK_RANGES)),
     'domain_name_check': _choice(DOMAIN_NAME_CHECKS),
+    'empty_trunk_name': _choice(EMPTY_TRUNK_NAME_READINGS),
     'rate_limit_style': _choice(RATE_LIMIT_STYLES),
     'numeric_strings': _boolean,
     'credentials_shape': _choice(CREDENTIALS_SHAPES),
