@@ -27,8 +27,13 @@ from exotel_simulator import ExotelSimulator  # noqa: E402  pylint: disable=wron
 ACCOUNT = 'exoteltest'
 AUTH = ('exoteltest', 'a1b2c3d4e5f6g7h8i9j0')
 PREFIX = '/v2/accounts/%s' % ACCOUNT
-DEFAULT_CONFIG = {'page_size': 50, 'rate_limit': 200, 'rate_window': 60.0, 'retry_after': True,
-                  'duplicate_style': 'envelope', 'missing_trunk_style': '404'}
+# Every setting at its default: a test that changes one cannot leak it into the next.
+DEFAULT_CONFIG = {'profile': 'default', 'page_size': 50, 'rate_limit': 200, 'rate_window': 60.0,
+                  'exophones': None, 'unresolvable_fqdns': [], 'resolvable_fqdns': [],
+                  'retry_after': True, 'duplicate_style': 'envelope', 'missing_trunk_style': '404',
+                  'settings_repost': 'upsert', 'non_exophone_error': '400', 'reserved_fqdns': 'resolve',
+                  'mask_range': '1-32', 'domain_name_check': 'fqdn', 'empty_trunk_name': 'reject', 'rate_limit_style': 'http429',
+                  'numeric_strings': False, 'credentials_shape': 'current'}
 PUBLIC_IP = '44.248.146.11'
 SID_RE = re.compile(r'trmum[0-9a-f]{20}a1n')
 TIME_RE = re.compile(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ')
@@ -197,7 +202,7 @@ def test_unparseable_or_non_object_body_is_1007(api, raw):
 
 @pytest.mark.parametrize('method, path', [
     ('GET', '/nothing'), ('GET', '/trunks/'), ('PUT', '/trunks'), ('PATCH', '/trunks'), ('GET', ''),
-    ('GET', '/trunks/x/phone-numbers/1'), ('GET', '/trunk-maps'),
+    ('GET', '/trunks/x/phone-numbers/1'), ('POST', '/trunk-maps'),
 ])
 def test_unknown_paths_and_methods_are_404(api, method, path):
     assert_error(api.call(method, path), 404, 1000, 'Not Found')
@@ -408,9 +413,16 @@ def test_whitelist_rejects_invalid_ip(api, sid, ip):
     assert_error(answer, 400, 1001, 'Invalid parameter', 'ip must be a valid IPv4 address')
 
 
-@pytest.mark.parametrize('mask', ['32', True, 0, 33, 24.0, -1])
+@pytest.mark.parametrize('mask', [0, 33])
 def test_whitelist_rejects_invalid_mask(api, sid, mask):
     assert_error(api.post('/trunks/%s/whitelisted-ips' % sid, {'ip': PUBLIC_IP, 'mask': mask}), 400, 1001, 'Invalid parameter')
+
+
+@pytest.mark.parametrize('mask', ['32', True, 24.0, -1, ''])
+def test_whitelist_mask_that_is_no_unsigned_integer_fails_parsing(api, sid, mask):
+    # NB: the body is parsed into unsigned integers, so these fail the whole body.
+    answer = api.post('/trunks/%s/whitelisted-ips' % sid, {'ip': PUBLIC_IP, 'mask': mask})
+    assert_error(answer, 400, 1007, 'Invalid request body', 'Invalid request body,failed parsing ')
 
 
 def test_whitelist_mask_is_mandatory(api, sid):
