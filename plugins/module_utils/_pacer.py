@@ -28,7 +28,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import contextlib
 import os
 import time
 
@@ -112,28 +111,31 @@ class SharedPacer:
 
     def _admit(self):
         """Record a send now and return 0 if the window has room, else the seconds until it will."""
-        with self._send_times() as (now, sent):
-            if len(sent) >= self.limit:
-                # Room comes when the limit-th most recent send leaves the window.
-                return sent[-self.limit] + self.window - now
-            sent.append(now)
-            self._in_flight = now
-            return 0.0
+        return self._edit_send_times(self._admit_into)
+
+    def _admit_into(self, now, sent):
+        if len(sent) >= self.limit:
+            # Room comes when the limit-th most recent send leaves the window.
+            return sent[-self.limit] + self.window - now
+        sent.append(now)
+        self._in_flight = now
+        return 0.0
 
     def _restamp(self, admitted):
-        with self._send_times() as (now, sent):
+        def restamp(now, sent):
             if admitted in sent:
                 sent.remove(admitted)
             sent.append(now)
+        self._edit_send_times(restamp)
 
-    @contextlib.contextmanager
-    def _send_times(self):
-        """``(now, send times still in the window, oldest first)`` under the record's lock; the list is written back."""
+    def _edit_send_times(self, edit):
+        """Call ``edit(now, send times still in the window, oldest first)`` under the record's lock; store the times."""
         with self._record.update() as data:
             now = self._clock()
             sent = _recent(data.get('sent'), now, self.window)
-            yield now, sent
+            result = edit(now, sent)
             data['sent'] = sorted(sent)
+        return result
 
     def _with_record(self, operation, *args):
         try:

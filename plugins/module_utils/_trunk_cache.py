@@ -76,7 +76,9 @@ class TrunkDirectoryCache:
 
     def get(self):
         """The trunks by name when a listing is fresh, else None."""
-        data = self._guard(lambda: self._record.read(), {})
+        if not self.usable:
+            return None
+        data = self._guard(self._record.read, {})
         if not self._fresh(data):
             return None
         return dict(data['trunks'])

@@ -74,7 +74,7 @@ def stored_times(state_dir):
 def test_limit_reached_waits_exactly_until_the_oldest_leaves_the_window(fake, state_dir):
     p = pacer(fake, state_dir)
     assert p.shared and p.warning is None
-    assert [send(p) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert [send(p) for _request in range(3)] == [0.0, 0.0, 0.0]
     fake.now += 10
     assert send(p) == 50.0
     assert fake.slept == [50.0]
@@ -121,7 +121,7 @@ def test_sleeps_outside_the_lock_and_looks_again(fake, state_dir):
 
 def test_rate_limit_zero_disables_pacing_and_touches_no_file(fake, state_dir):
     p = pacer(fake, state_dir, limit=0)
-    assert [send(p) for _ in range(50)] == [0.0] * 50
+    assert [send(p) for _request in range(50)] == [0.0] * 50
     assert p.waited == 0.0 and p.warning is None
     assert not os.path.exists(state_dir)
 
@@ -138,7 +138,7 @@ def test_pacers_of_one_account_share_one_budget(fake, state_dir):
 
 
 def test_other_accounts_and_hosts_have_their_own_budget(fake, state_dir):
-    for _ in range(3):
+    for _request in range(3):
         send(pacer(fake, state_dir))
     assert send(pacer(fake, state_dir, account_sid='other')) == 0.0
     assert send(pacer(fake, state_dir, base_url='https://api.exotel.com')) == 0.0
@@ -155,7 +155,7 @@ def _admit_in_child(state_dir, count, queue):
         return last[-1]
     p = SharedPacer(URL, SID, limit=10, window=1.0, directory=state_dir, clock=clock)
     admitted = []
-    for _ in range(count):
+    for _request in range(count):
         p.wait()
         admitted.append(last[-1])    # wait() reads the clock last when it admits
         time.sleep(0.005)            # the request itself
@@ -167,10 +167,10 @@ def test_processes_never_exceed_the_limit_within_any_window(state_dir):
     """4 processes x 8 requests at 10 per 1 s: any 11 consecutive admissions span at least the window."""
     context = multiprocessing.get_context('fork')
     queue = context.Queue()
-    children = [context.Process(target=_admit_in_child, args=(state_dir, 8, queue)) for _ in range(4)]
+    children = [context.Process(target=_admit_in_child, args=(state_dir, 8, queue)) for _child in range(4)]
     for child in children:
         child.start()
-    reports = [queue.get(timeout=120) for _ in children]
+    reports = [queue.get(timeout=120) for _child in children]
     for child in children:
         child.join(timeout=30)
         assert child.exitcode == 0
@@ -194,7 +194,7 @@ def write_record(state_dir, content):
 def test_times_that_left_the_window_are_dropped(fake, state_dir):
     write_record(state_dir, {'version': 1, 'sent': [fake.now - 61, fake.now - 60, fake.now - 300]})
     p = pacer(fake, state_dir)
-    assert [send(p) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert [send(p) for _request in range(3)] == [0.0, 0.0, 0.0]
     assert stored_times(state_dir) == [fake.now] * 3
 
 

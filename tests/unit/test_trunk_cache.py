@@ -225,10 +225,10 @@ def test_concurrent_lookups_list_once(state_dir, tmp_path):
     listings_file = str(tmp_path / 'listings')
     context = multiprocessing.get_context('fork')
     queue = context.Queue()
-    forks = [context.Process(target=_look_up_trunks, args=(state_dir, listings_file, queue)) for _ in range(6)]
+    forks = [context.Process(target=_look_up_trunks, args=(state_dir, listings_file, queue)) for _fork in range(6)]
     for fork in forks:
         fork.start()
-    answers = [queue.get(timeout=60) for _ in forks]
+    answers = [queue.get(timeout=60) for _child in forks]
     for fork in forks:
         fork.join(60)
         assert fork.exitcode == 0
