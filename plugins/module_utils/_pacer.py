@@ -44,6 +44,7 @@ RATE_WINDOW_ENV = 'EXOTEL_RATE_WINDOW'
 PACER_KINDS = ('shared', 'process')
 DEFAULT_RATE_LIMIT = 200
 DEFAULT_RATE_WINDOW = 60.0
+MIN_SLEEP = 0.001
 
 FALLBACK_WARNING = ('The shared API rate-limit record cannot be used (%s), so this task paces only its own requests: '
                     'parallel tasks on the same Exotel account may be answered 429 and retried. Set EXOTEL_STATE_DIR '
@@ -88,9 +89,11 @@ class SharedPacer:
         waited = 0.0
         while self.enabled:
             delay = self._with_record(self._admit)
-            if delay <= 0:
+            if delay is None:
                 break
             # Sleep without the lock, then look again: other processes may have taken the freed slot.
+            # The floor is defensive: a delay rounded down to 0 must not turn into a busy loop.
+            delay = max(delay, MIN_SLEEP)
             self._sleep(delay)
             waited += delay
         self.waited += waited
@@ -110,7 +113,7 @@ class SharedPacer:
         self._with_record(self._restamp, admitted)
 
     def _admit(self):
-        """Record a send now and return 0 if the window has room, else the seconds until it will."""
+        """Record a send now and return None if the window has room, else the seconds until it will."""
         return self._edit_send_times(self._admit_into)
 
     def _admit_into(self, now, sent):
@@ -119,7 +122,7 @@ class SharedPacer:
             return sent[-self.limit] + self.window - now
         sent.append(now)
         self._in_flight = now
-        return 0.0
+        return None
 
     def _restamp(self, admitted):
         def restamp(now, sent):
