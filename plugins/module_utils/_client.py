@@ -33,6 +33,8 @@ import json
 import random
 import time
 
+from ansible_collections.exotel.sip_trunking.plugins.module_utils._pacer import build_pacer
+
 try:
     from urllib.parse import urlsplit
 except ImportError:  # pragma: no cover - Python 2 targets
@@ -197,7 +199,7 @@ class ExotelClient:
 
     def __init__(self, account_sid, api_key, api_token, base_url, validate_certs=True, timeout=30,
                  max_retries=5, retry_max_wait=300, rate_limit=RATE_LIMIT_PER_MINUTE,
-                 backoff_base=0.5, session=None, sleep=time.sleep):
+                 backoff_base=0.5, session=None, sleep=time.sleep, pacer=None):
         if not HAS_REQUESTS:
             raise RuntimeError('the requests library is required')
         self.account_sid = account_sid
@@ -210,7 +212,9 @@ class ExotelClient:
         self.backoff_base = backoff_base
         self.request_count = 0
         self._sleep = sleep
-        self._pacer = RequestPacer(limit=rate_limit, sleep=sleep)
+        # One budget per account for every module run on this controller; pacer='process' (or
+        # EXOTEL_PACER=process) selects the old per-process RequestPacer.
+        self.pacer = build_pacer(self.base_url, account_sid, rate_limit, RequestPacer, kind=pacer, sleep=sleep)
         self._session = session or requests.Session()
         self._secrets = set(s for s in (api_token,) if s)
         credentials = ('%s:%s' % (api_key, api_token)).encode('utf-8')
@@ -251,15 +255,18 @@ class ExotelClient:
 
     def _send(self, method, path, params=None, body=None):
         """One HTTP exchange (after pacing). Returns (status, headers, parsed body or None, raw text)."""
-        self._pacer.wait()
+        self.pacer.wait()
         self.request_count += 1
         headers = dict(self._headers)
         data = None
         if body is not None:
             headers['Content-Type'] = 'application/json'
             data = json.dumps(body)
-        response = self._session.request(method, self._url(path), params=params, data=data, headers=headers,
-                                         timeout=self.timeout, verify=self.validate_certs)
+        try:
+            response = self._session.request(method, self._url(path), params=params, data=data, headers=headers,
+                                             timeout=self.timeout, verify=self.validate_certs)
+        finally:
+            self.pacer.finished()
         text = response.text
         try:
             parsed = json.loads(text) if text else None
