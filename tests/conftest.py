@@ -1,10 +1,13 @@
 """Shared pytest fixtures: the collection on sys.path, a fresh simulator per test, ansible runs against it."""
 
+import atexit
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -37,9 +40,27 @@ RECAP_RE = re.compile(r'^(?P<host>\S+)\s+: ok=(?P<ok>\d+)\s+changed=(?P<changed>
 SIMULATOR_PROFILE = os.environ.get('EXOTEL_SIM_PROFILE') or 'default'
 
 
+# FQDN destinations the suites use where they mean success. The strict profile (like the real
+# API, which checks that a destination resolves) refuses names of the reserved test domains
+# unless it is told they resolve; a test that wants the refusal uses a name not listed here.
+RESOLVABLE_TEST_FQDNS = (
+    'sip.example.com', 'sbc.example.com', 'pbx.example.com', 'pbx.example.org', 'other.example.org',
+    'sip-a.example.com', 'sip-b.example.com', 'a.example.com', 'b.example.com', 'd.example.com', 'x.example.com',
+    'host.example.com', 'elsewhere.example.com', 'deep.sip.example.net',
+)
+
+# The modules' shared rate-limit record and trunk cache (EXOTEL_STATE_DIR): one private directory
+# per test session, so tests never write to the developer's ~/.cache and never share a budget
+# with another session.
+STATE_DIR = tempfile.mkdtemp(prefix='exotel-test-state-')
+atexit.register(shutil.rmtree, STATE_DIR, True)
+os.environ['EXOTEL_STATE_DIR'] = STATE_DIR
+
+
 def start_simulator(**settings):
     """A running simulator on a free port, with this run's profile unless ``settings`` name one."""
-    return ExotelSimulator(port=0, **dict({'profile': SIMULATOR_PROFILE}, **settings)).start()
+    defaults = {'profile': SIMULATOR_PROFILE, 'resolvable_fqdns': list(RESOLVABLE_TEST_FQDNS)}
+    return ExotelSimulator(port=0, **dict(defaults, **settings)).start()
 
 
 @pytest.fixture
@@ -70,6 +91,7 @@ def ansible_environment(sim_url, **extra):
         'EXOTEL_ACCOUNT_SID': ACCOUNT_SID,
         'EXOTEL_API_KEY': API_KEY,
         'EXOTEL_API_TOKEN': API_TOKEN,
+        'EXOTEL_STATE_DIR': STATE_DIR,
     })
     env.update(extra)
     return env

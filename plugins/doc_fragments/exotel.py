@@ -16,21 +16,22 @@ options:
   account_sid:
     description:
       - Exotel account SID (the C(<your_sid>) of the API URLs).
-      - If not set, the value of the E(EXOTEL_ACCOUNT_SID) environment variable is used.
+      - If not set, the value of the E(EXOTEL_ACCOUNT_SID) environment variable is used. One of the two
+        is needed; without either the task fails naming both.
     type: str
-    required: true
   api_key:
     description:
       - API key from the API settings page of the Exotel dashboard.
-      - If not set, the value of the E(EXOTEL_API_KEY) environment variable is used.
+      - If not set, the value of the E(EXOTEL_API_KEY) environment variable is used. One of the two
+        is needed; without either the task fails naming both.
     type: str
-    required: true
   api_token:
     description:
       - API token paired with O(api_key). Sent only in the C(Authorization) header and never logged.
-      - If not set, the value of the E(EXOTEL_API_TOKEN) environment variable is used.
+      - If not set, the value of the E(EXOTEL_API_TOKEN) environment variable is used (preferred: an
+        environment variable never appears in task arguments). One of the two is needed; without either
+        the task fails naming both.
     type: str
-    required: true
   region:
     description:
       - Cluster that holds the account. V(mumbai) is C(https://api.in.exotel.com),
@@ -44,6 +45,8 @@ options:
     description:
       - Base URL of the API, overriding O(region). Used to point the modules at the
         Exotel API simulator (for example V(http://127.0.0.1:8080)) or at a proxy.
+      - Must start with C(https://) (or C(http://) for a local test endpoint); a URL without a scheme
+        fails before any request.
       - If not set, the value of the E(EXOTEL_API_URL) environment variable is used.
     type: str
   validate_certs:
@@ -74,14 +77,21 @@ options:
     default: 300
   rate_limit:
     description:
-      - Requests per minute one task may send. The API allows 200 per minute per account;
-        the client paces itself to stay under this figure. V(0) disables pacing.
+      - Requests per minute the modules may send to one account from this controller. The API allows
+        200 per minute per account; every task, fork and run on the controller shares one budget per
+        account (a small lock-protected record of send times, never a credential, in a private
+        directory - E(EXOTEL_STATE_DIR), else C(~/.cache/exotel_sip_trunking)). V(0) disables pacing.
+      - Lower it when other clients (another controller, scripts) use the same account; their requests
+        are not counted here, and their share shows up as answers of 429, which are retried.
       - If not set, the value of the E(EXOTEL_RATE_LIMIT) environment variable is used.
     type: int
     default: 200
 requirements:
   - requests >= 2.25.0 (Python library on the host that runs the module, usually the controller)
 notes:
+  - Every result carries C(api) - the task's C(requests), C(writes), C(retries), answers of 429
+    (C(rate_limited)) and C(waited_seconds) - and a warning says when a task waited on the rate limit
+    or retried.
   - "All modules of this collection are in the V(exotel) action group, so
     C(module_defaults: {group/exotel.sip_trunking.exotel: {...}}) sets the connection options once per play."
   - The API allows 200 requests per minute per account. List-form options read each collection once

@@ -6,18 +6,26 @@
 """The one HTTP client of the collection: auth, envelope, errors, pagination, retries, pacing.
 
 Modules never build URLs or read envelopes; they call the resource methods at
-the bottom of :class:`ExotelClient`.
+the bottom of :class:`ExotelClient`. Every fact about the API that the client
+relies on is a named constant below, tagged ``[fact-id]`` as in
+``docs/api-assumptions.md``, which gives its evidence and the live check that
+confirms it.
 
-The API's quirks handled here (see the API reference and NOTES.md):
+The API's quirks handled here:
 
-* A call succeeds only when the HTTP status *and* ``response.code`` are 2xx:
-  duplicates come back as HTTP 200 carrying ``response.code`` 409.
+* A call succeeds only when the HTTP status *and* ``response.code`` are 2xx
+  and ``status`` is not ``failure``: duplicates come back as HTTP 200 carrying
+  ``response.code`` 409, and so may a rate limit (429) or a server error.
 * Batch endpoints (destinations, settings) answer 200 or 207 with one envelope
   per item; every item's outcome is returned to the caller, none is swallowed.
-* Lists are paginated through ``metadata.next_page_uri``; an empty list may
-  have no ``metadata`` at all.
-* 200 requests per minute: a client-side pacer keeps one process under the
-  limit, and 429 answers are retried after ``Retry-After``.
+  A list item that is a failure stops the read: an incomplete list would make
+  an existing entry look absent.
+* Lists are paginated through ``metadata.next_page_uri``, followed only on the
+  configured host and account, and never in circles; an empty list may have
+  no ``metadata`` at all. Codes and numbers may arrive as strings.
+* 200 requests per minute per account: a pacer shared by every module run on
+  the controller keeps under it, and 429 answers are retried after
+  ``Retry-After`` (or a backoff on the scale of the window when there is none).
 * A POST whose answer was lost (connection dropped, 5xx) is never repeated
   blind: the collection is re-read first, and the POST is sent again only for
   what is still missing, so a retry can't create a duplicate.
@@ -31,9 +39,8 @@ import base64
 import collections
 import json
 import random
+import re
 import time
-
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._pacer import build_pacer
 
 try:
     from urllib.parse import urlsplit
@@ -49,37 +56,51 @@ except ImportError as import_error:  # pragma: no cover - exercised only without
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = import_error
 
+from ansible_collections.exotel.sip_trunking.plugins.module_utils._pacer import build_pacer
+from ansible_collections.exotel.sip_trunking.plugins.module_utils._trunk_cache import build_trunk_cache
+
 COLLECTION_VERSION = '1.0.0'
 USER_AGENT = 'exotel.sip_trunking/%s (Ansible collection)' % COLLECTION_VERSION
 
+# [regions] The two clusters; a key sent to the wrong one is refused like a bad key.
 REGION_URLS = {
     'mumbai': 'https://api.in.exotel.com',
     'singapore': 'https://api.exotel.com',
 }
 
+# [rate-limit] 200 requests per minute per account, over a sliding window; error 1030.
 RATE_LIMIT_PER_MINUTE = 200
+RATE_LIMIT_STATUS = 429
+RATE_LIMIT_WINDOW_SECONDS = 60.0
+RATE_LIMIT_BACKOFF_FACTOR = 10
+# [server-errors] Answers worth another try; reads, PUTs and DELETEs are idempotent.
 RETRYABLE_STATUSES = (500, 502, 503, 504)
 IDEMPOTENT_METHODS = ('GET', 'PUT', 'DELETE')
 MAX_BACKOFF_SECONDS = 20.0
-RATE_LIMIT_WINDOW_SECONDS = 60.0
-RATE_LIMIT_BACKOFF_FACTOR = 10
-
-# Grade-B facts from NOTES.md (documented by Exotel, never seen live): each is
-# used only through these names so a first live run can confirm or fix them here.
-NOTES_B = {
-    # Child deletes take the id as a query parameter, not a path segment.
-    'delete_query_param': {
-        'phone-numbers': 'id',
-        'whitelisted-ips': 'id',
-        'destination-uris': 'id',
-        'credentials': 'id',
-        'settings': 'name',
-    },
-    # The trunk list has no name filter: page through everything and match client-side.
-    'trunk_list_page_size': 50,
-    # Destinations can only have priority/weight changed, by id.
-    'destination_update_fields': ('priority', 'weight'),
+# [duplicate] A duplicate is response.code 409 (inside HTTP 200, live) or HTTP 409, error 1008.
+DUPLICATE_STATUS = 409
+DUPLICATE_ERROR = 1008
+# [trunk-missing] An unknown trunk on a child endpoint: 404/1000, 404/1003 or 403/1003.
+NOT_FOUND_STATUS = 404
+FORBIDDEN_NOT_FOUND = (403, 1003)
+UNAUTHORIZED_STATUS = 401
+# [paging] Lists page through metadata.next_page_uri (offset, page_size; 50 by default). A server
+# that repeats a page, or pages without end, is stopped instead of followed for ever.
+PAGE_SIZE = 50
+MAX_PAGES = 2000
+ACCOUNT_PATH_RE = re.compile(r'^/v2/accounts/[^/]+(?P<rest>/.*)?$')
+# [child-delete] Child rows are deleted through a query parameter, not a path segment.
+DELETE_QUERY_PARAMETER = {
+    'phone-numbers': 'id',
+    'whitelisted-ips': 'id',
+    'destination-uris': 'id',
+    'credentials': 'id',
+    'settings': 'name',
 }
+# [destination-update] Only priority and weight of a destination can change (PUT by id).
+DESTINATION_UPDATE_FIELDS = ('priority', 'weight')
+# [number-holder] Which trunk holds a number (shape undocumented: read defensively).
+TRUNK_MAPS_PATH = 'trunk-maps'
 
 
 class ExotelError(Exception):
@@ -89,10 +110,12 @@ class ExotelError(Exception):
     """
 
     def __init__(self, message, http_status=None, api_code=None, error_message=None,
-                 description=None, request_id=None, method=None, path=None):
+                 description=None, request_id=None, method=None, path=None, api_status=None):
         super(ExotelError, self).__init__(message)
         self.message = message
         self.http_status = http_status
+        # The API's own verdict: response.code, which differs from the HTTP status inside a 200.
+        self.api_status = http_status if api_status is None else api_status
         self.api_code = api_code
         self.error_message = error_message
         self.description = description
@@ -104,6 +127,7 @@ class ExotelError(Exception):
         return {
             'message': self.message,
             'http_status': self.http_status,
+            'api_status': self.api_status,
             'api_code': self.api_code,
             'error_message': self.error_message,
             'description': self.description,
@@ -165,25 +189,86 @@ class RequestPacer:
         self._sent.append(now)
 
 
+class ApiStats:
+    """What a task's requests cost, for the result's ``api`` figures and a warning when it waited or retried."""
+
+    def __init__(self):
+        self.requests = 0
+        self.writes = 0
+        self.rate_limited = 0          # answers of 429 (HTTP or inside the envelope)
+        self.rate_limit_seconds = 0.0  # slept after answers of 429
+        self.retry_seconds = 0.0       # slept before other retries
+        self.retried = collections.Counter()   # why: 'HTTP 503', 'connection refused', ...
+
+    def figures(self, paced_seconds):
+        return {'requests': self.requests, 'writes': self.writes, 'retries': sum(self.retried.values()),
+                'rate_limited': self.rate_limited,
+                'waited_seconds': round(paced_seconds + self.rate_limit_seconds + self.retry_seconds, 1)}
+
+    def warning(self, paced_seconds):
+        """One line when the task waited on the rate limit or retried, else None."""
+        parts = []
+        rate_wait = paced_seconds + self.rate_limit_seconds
+        if rate_wait >= 1.0 or self.rate_limited:
+            text = 'waited %.0f s for the API rate limit' % rate_wait
+            if self.rate_limited:
+                text += ' (%s of 429)' % _count(self.rate_limited, 'answer')
+            parts.append(text)
+        others = [(reason, times) for reason, times in sorted(self.retried.items()) if reason != 'HTTP 429']
+        if others:
+            parts.append('; '.join('retried %s after %s' % (_times(times), reason) for reason, times in others))
+        return '; '.join(parts) or None
+
+
+def _count(number, noun):
+    return '%d %s%s' % (number, noun, '' if number == 1 else 's')
+
+
+def _times(number):
+    return {1: 'once', 2: 'twice'}.get(number, '%d times' % number)
+
+
+def as_int(value):
+    """Codes and numbers may arrive as strings ("409", "1008"); anything else is left as it is."""
+    if isinstance(value, bool) or value is None:
+        return value
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
 def _error_fields(body):
-    """Pull (api_code, error_code, message, description) out of an error envelope."""
+    """Pull (api_status, error_code, message, description) out of an error envelope."""
     response = body.get('response') if isinstance(body, dict) else None
     if isinstance(response, list):
         # A batch answer: report the first failed item.
-        response = next((item for item in response if isinstance(item, dict) and not _is_2xx(item.get('code'))), None)
+        response = next((item for item in response if isinstance(item, dict) and not _item_ok(item)), None)
     if not isinstance(response, dict):
         return None, None, None, None
     error = response.get('error_data') or {}
     if not isinstance(error, dict):
         error = {'description': str(error)}
-    return response.get('code'), error.get('code'), error.get('message'), error.get('description')
+    return as_int(response.get('code')), as_int(error.get('code')), error.get('message'), error.get('description')
 
 
 def _is_2xx(code):
-    try:
-        return 200 <= int(code) < 300
-    except (TypeError, ValueError):
-        return False
+    code = as_int(code)
+    return isinstance(code, int) and 200 <= code < 300
+
+
+def _item_ok(item):
+    """One envelope (of a list, a batch, or the whole answer) that says success."""
+    return _is_2xx(item.get('code', 200)) and item.get('status', 'success') != 'failure'
+
+
+def _effective_status(status, parsed):
+    """The API's own verdict: inside an HTTP 2xx, response.code says what really happened (409, 429, 503)."""
+    if _is_2xx(status) and isinstance(parsed, dict) and isinstance(parsed.get('response'), dict):
+        code = as_int(parsed['response'].get('code'))
+        if isinstance(code, int):
+            return code
+    return status
 
 
 def _normalize_ids(data):
@@ -194,12 +279,38 @@ def _normalize_ids(data):
     return data
 
 
+def _connection_problem(exc):
+    """What went wrong with a connection, in a few words, without the exception chain."""
+    text = str(exc)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return 'TLS verification failed (check the certificate, or set validate_certs=false for a test endpoint)'
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return 'the connection timed out'
+    if isinstance(exc, requests.exceptions.Timeout):
+        return None
+    for marker, problem in (('refused', 'connection refused'), ('Name or service not known', 'host name not found'),
+                            ('NameResolutionError', 'host name not found'), ('getaddrinfo', 'host name not found'),
+                            ('No route to host', 'no route to host'), ('Network is unreachable', 'network unreachable')):
+        if marker in text:
+            return problem
+    return 'the connection was dropped before an answer came'
+
+
+def _never_sent(exc):
+    """True when the request provably never reached the server (so even a POST may be sent again)."""
+    return isinstance(exc, requests.exceptions.ConnectTimeout) or 'NewConnectionError' in repr(exc) \
+        or 'refused' in str(exc) or 'NameResolutionError' in repr(exc)
+
+
+RetryReason = collections.namedtuple('RetryReason', ['failure', 'retry_after', 'rate_limited', 'reason'])
+
+
 class ExotelClient:
     """HTTP client for the Exotel SIP trunking API (``/v2/accounts/{sid}``)."""
 
     def __init__(self, account_sid, api_key, api_token, base_url, validate_certs=True, timeout=30,
                  max_retries=5, retry_max_wait=300, rate_limit=RATE_LIMIT_PER_MINUTE,
-                 backoff_base=0.5, session=None, sleep=time.sleep, pacer=None):
+                 backoff_base=0.5, session=None, sleep=time.sleep, pacer=None, trunk_cache=None):
         if not HAS_REQUESTS:
             raise RuntimeError('the requests library is required')
         self.account_sid = account_sid
@@ -210,11 +321,13 @@ class ExotelClient:
         self.max_retries = max_retries
         self.retry_max_wait = retry_max_wait
         self.backoff_base = backoff_base
-        self.request_count = 0
+        self.stats = ApiStats()
         self._sleep = sleep
         # One budget per account for every module run on this controller; pacer='process' (or
         # EXOTEL_PACER=process) selects the old per-process RequestPacer.
         self.pacer = build_pacer(self.base_url, account_sid, rate_limit, RequestPacer, kind=pacer, sleep=sleep)
+        self._trunk_cache_kind = trunk_cache
+        self._trunk_cache = False  # not built yet: only trunk lookups by name need it
         self._session = session or requests.Session()
         self._secrets = set(s for s in (api_token,) if s)
         credentials = ('%s:%s' % (api_key, api_token)).encode('utf-8')
@@ -223,6 +336,27 @@ class ExotelClient:
             'Accept': 'application/json',
             'User-Agent': USER_AGENT,
         }
+
+    @property
+    def trunk_cache(self):
+        """Trunk names resolved from one listing per controller, or None (EXOTEL_TRUNK_CACHE=off: a listing per lookup)."""
+        if self._trunk_cache is False:
+            self._trunk_cache = build_trunk_cache(self.base_url, self.account_sid, kind=self._trunk_cache_kind)
+        return self._trunk_cache
+
+    def warnings(self):
+        """What the task should tell about the shared pacer, the trunk cache and its waits."""
+        cache = self._trunk_cache or None
+        found = [self.pacer.warning, cache.warning if cache else None, self.stats.warning(self.pacer.waited)]
+        return [warning for warning in found if warning]
+
+    @property
+    def request_count(self):
+        return self.stats.requests
+
+    def figures(self):
+        """The ``api`` figures of a module result: requests, writes, retries, answers of 429, seconds waited."""
+        return self.stats.figures(self.pacer.waited)
 
     # ------------------------------------------------------------------ secrets
 
@@ -241,14 +375,16 @@ class ExotelClient:
     # ---------------------------------------------------------------- transport
 
     def _url(self, path):
-        if '://' in path:
-            # An absolute next_page_uri: keep only its path and query, so the credentials are
-            # never sent to a host other than the configured one.
-            parts = urlsplit(path)
-            path = parts.path + ('?' + parts.query if parts.query else '')
-        if path.startswith('/v2/'):
-            return self.base_url + path
-        return '%s%s/%s' % (self.base_url, self.account_path, path.lstrip('/'))
+        """The absolute URL of ``path`` on the configured host and account, whatever a next_page_uri says.
+
+        A next_page_uri may be absolute, name another host or another account: only its
+        sub-path and query are kept, so credentials never travel to a host or account
+        other than the configured one.
+        """
+        parts = urlsplit(path)
+        match = ACCOUNT_PATH_RE.match(parts.path)
+        rest = (match.group('rest') or '') if match else '/' + parts.path.lstrip('/')
+        return self.base_url + self.account_path + rest + ('?' + parts.query if parts.query else '')
 
     def _error(self, cls, message, **fields):
         return cls(self.redact(message), **dict((k, self.redact(v)) for k, v in fields.items()))
@@ -256,7 +392,9 @@ class ExotelClient:
     def _send(self, method, path, params=None, body=None):
         """One HTTP exchange (after pacing). Returns (status, headers, parsed body or None, raw text)."""
         self.pacer.wait()
-        self.request_count += 1
+        self.stats.requests += 1
+        if method != 'GET':
+            self.stats.writes += 1
         headers = dict(self._headers)
         data = None
         if body is not None:
@@ -299,48 +437,60 @@ class ExotelClient:
         waited = 0.0
         attempt = 0
         while True:
-            retry_after = status = None
-            try:
-                status, headers, parsed, text = self._send(method, path, params, body)
-            except requests.exceptions.RequestException as exc:
-                not_sent = isinstance(exc, (requests.exceptions.ConnectTimeout,)) or \
-                    'NewConnectionError' in repr(exc) or 'Connection refused' in str(exc)
-                failure = self._transport_failure(method, path, exc)
-                if method not in IDEMPOTENT_METHODS and not not_sent:
-                    raise failure
-            else:
-                if status == 429:
-                    retry_after = headers.get('Retry-After')
-                    failure = self._response_error(method, path, status, parsed, text)
-                elif status in RETRYABLE_STATUSES:
-                    failure = self._response_error(method, path, status, parsed, text)
-                    if method not in IDEMPOTENT_METHODS:
-                        raise self._error(ExotelResponseLost, failure.message, http_status=status,
-                                          api_code=failure.api_code, description=failure.description,
-                                          request_id=failure.request_id, method=method, path=path)
-                else:
-                    return self._check(method, path, status, parsed, text)
-            delay = self._retry_delay(attempt, retry_after, rate_limited=status == 429)
+            envelope, retry = self._exchange(method, path, params, body)
+            if retry is None:
+                return envelope
+            delay = self._retry_delay(attempt, retry.retry_after, retry.rate_limited)
             if attempt >= self.max_retries or waited + delay > self.retry_max_wait:
-                failure.message = '%s (gave up after %d attempts and %.1fs of waiting)' % (
-                    failure.message, attempt + 1, waited)
-                failure.args = (failure.message,)
-                raise failure
+                raise self._given_up(retry.failure, attempt + 1, waited)
+            self.stats.retried[retry.reason] += 1
+            if retry.rate_limited:
+                self.stats.rate_limit_seconds += delay
+            else:
+                self.stats.retry_seconds += delay
             self._sleep(delay)
             waited += delay
             attempt += 1
 
+    def _exchange(self, method, path, params, body):
+        """One attempt: ``(envelope, None)``, or ``(None, RetryReason)`` when another attempt may follow."""
+        try:
+            status, headers, parsed, text = self._send(method, path, params, body)
+        except requests.exceptions.RequestException as exc:
+            failure = self._transport_failure(method, path, exc)
+            if method not in IDEMPOTENT_METHODS and not _never_sent(exc):
+                raise failure
+            return None, RetryReason(failure, None, False, _connection_problem(exc) or 'a timeout')
+        effective = _effective_status(status, parsed)
+        if effective == RATE_LIMIT_STATUS:
+            self.stats.rate_limited += 1
+            failure = self._response_error(method, path, status, parsed, text)
+            return None, RetryReason(failure, headers.get('Retry-After'), True, 'HTTP 429')
+        if effective in RETRYABLE_STATUSES:
+            failure = self._response_error(method, path, status, parsed, text)
+            if method not in IDEMPOTENT_METHODS:
+                raise self._error(ExotelResponseLost, failure.message, http_status=status, api_status=effective,
+                                  api_code=failure.api_code, description=failure.description,
+                                  request_id=failure.request_id, method=method, path=path)
+            return None, RetryReason(failure, None, False, 'HTTP %s' % effective)
+        return self._check(method, path, status, parsed, text), None
+
+    @staticmethod
+    def _given_up(failure, attempts, waited):
+        failure.message = '%s (gave up after %s and %.1f s of waiting)' % (failure.message, _count(attempts, 'attempt'),
+                                                                          waited)
+        failure.args = (failure.message,)
+        return failure
+
     def _transport_failure(self, method, path, exc):
-        kind = type(exc).__name__
-        if isinstance(exc, requests.exceptions.SSLError):
-            hint = 'TLS verification failed; check the certificate or set validate_certs=false for a test endpoint'
-        elif isinstance(exc, requests.exceptions.Timeout):
-            hint = 'no answer within %s seconds (timeout)' % self.timeout
+        """A one-line error for a failed connection; str(exc) is never shown (it is a chain of reprs)."""
+        problem = _connection_problem(exc)
+        if problem is None:
+            message = 'Exotel API %s %s: no answer from %s within %s seconds (timeout)' % (
+                method, path, self.base_url, self.timeout)
         else:
-            hint = 'the connection failed or was dropped'
-        # str(exc) names only host and path: credentials travel in a header, never in the URL.
-        return self._error(ExotelResponseLost, 'Exotel API %s %s: %s (%s: %s)' % (method, path, hint, kind, exc),
-                           method=method, path=path)
+            message = 'Exotel API %s %s: could not connect to %s: %s' % (method, path, self.base_url, problem)
+        return self._error(ExotelResponseLost, message, method=method, path=path)
 
     def _response_error(self, method, path, status, parsed, text):
         """Build the typed error for a failed answer, readable even for an HTML proxy page."""
@@ -351,20 +501,9 @@ class ExotelClient:
                 'Exotel API %s %s returned HTTP %s with a body that is not the API\'s JSON envelope '
                 '(a proxy or gateway error page?): %s' % (method, path, status, snippet or '<empty>'),
                 http_status=status, method=method, path=path)
-        api_status, error_code, error_message, description = _error_fields(parsed)
-        request_id = parsed.get('request_id')
-        # The API's own verdict lives in response.code when the HTTP status is 2xx.
-        if _is_2xx(status) and api_status is not None:
-            effective = api_status
-        else:
-            effective = status
-        cls = ExotelError
-        if effective == 409 or error_code == 1008:
-            cls = ExotelDuplicateError
-        elif effective == 404 or (effective == 403 and error_code == 1003):
-            cls = ExotelNotFoundError
-        elif effective == 401:
-            cls = ExotelAuthError
+        _api_status, error_code, error_message, description = _error_fields(parsed)
+        effective = _effective_status(status, parsed)
+        cls = self._error_class(effective, error_code)
         detail = '; '.join(str(p) for p in (error_message, description) if p)
         message = 'Exotel API %s %s failed: HTTP %s, code %s%s%s' % (
             method, path, status, effective, ' (error %s)' % error_code if error_code else '',
@@ -372,13 +511,24 @@ class ExotelClient:
         if cls is ExotelAuthError:
             message += ('. Check api_key and api_token, and that region/api_url is the cluster that '
                         'holds the account: a valid key sent to the wrong region also gets 401')
-        elif status == 429:
+        elif effective == RATE_LIMIT_STATUS:
             message += '. The API allows 200 requests per minute per account'
-        return self._error(cls, message, http_status=status, api_code=error_code, error_message=error_message,
-                           description=description, request_id=request_id, method=method, path=path)
+        return self._error(cls, message, http_status=status, api_status=effective, api_code=error_code,
+                           error_message=error_message,
+                           description=description, request_id=parsed.get('request_id'), method=method, path=path)
+
+    @staticmethod
+    def _error_class(effective, error_code):
+        if effective == DUPLICATE_STATUS or error_code == DUPLICATE_ERROR:
+            return ExotelDuplicateError
+        if effective == NOT_FOUND_STATUS or (effective, error_code) == FORBIDDEN_NOT_FOUND:
+            return ExotelNotFoundError
+        if effective == UNAUTHORIZED_STATUS:
+            return ExotelAuthError
+        return ExotelError
 
     def _check(self, method, path, status, parsed, text):
-        """Accept an answer only when both the HTTP status and response.code say success."""
+        """Accept an answer only when the HTTP status, response.code and status all say success."""
         if status in (400, 422) and isinstance(parsed, dict) and isinstance(parsed.get('response'), list) \
                 and method == 'POST':
             # The reference also shows a refused destination batch as HTTP 400 with per-item
@@ -387,9 +537,12 @@ class ExotelClient:
         if not _is_2xx(status) or not isinstance(parsed, dict):
             raise self._response_error(method, path, status, parsed, text)
         response = parsed.get('response')
-        if isinstance(response, dict) and not _is_2xx(response.get('code', 200)):
-            raise self._response_error(method, path, status, parsed, text)
-        if response is None and 'response' not in parsed:
+        if response is None:
+            raise self._error(ExotelError, 'Exotel API %s %s answered HTTP %s without a result (response: %s): %s' % (
+                method, path, status, 'null' if 'response' in parsed else 'missing',
+                ' '.join((text or '').split())[:160]), http_status=status, method=method, path=path,
+                request_id=parsed.get('request_id'))
+        if isinstance(response, dict) and not _item_ok(response):
             raise self._response_error(method, path, status, parsed, text)
         return parsed
 
@@ -404,22 +557,30 @@ class ExotelClient:
         return response
 
     def list_all(self, path, params=None):
-        """Every row of a list endpoint, following ``metadata.next_page_uri`` until it is null."""
-        rows = []
+        """Every row of a list endpoint, following ``metadata.next_page_uri`` until it is null.
+
+        A page asked for twice means the server's paging goes in circles; that,
+        or more than ``MAX_PAGES`` pages, fails naming the endpoint.
+        """
+        rows, seen = [], set()
         next_path, next_params = path, dict(params or {})
-        while next_path:
+        while True:
+            page = (self._url(next_path), tuple(sorted((next_params or {}).items())))
+            if page in seen or len(seen) >= MAX_PAGES:
+                raise self._error(ExotelError, 'Exotel API GET %s: the list %s; stopped after %d pages instead of '
+                                  'reading for ever' % (path, 'repeats a page already read (next_page_uri %s)' % next_path
+                                                        if page in seen else 'has more than %d pages' % MAX_PAGES,
+                                                        len(seen)), method='GET', path=path)
+            seen.add(page)
             envelope = self.request('GET', next_path, params=next_params)
-            rows.extend(self._rows(envelope))
-            metadata = envelope.get('metadata') or {}
-            next_uri = metadata.get('next_page_uri')
+            rows.extend(self._rows(path, envelope))
+            next_uri = (envelope.get('metadata') or {}).get('next_page_uri')
             if not next_uri:
-                break
+                return rows
             # next_page_uri carries its own query string (offset, page_size, filters).
             next_path, next_params = next_uri, None
-        return rows
 
-    @staticmethod
-    def _rows(envelope):
+    def _rows(self, path, envelope):
         response = envelope.get('response')
         if isinstance(response, dict):
             # Older single-object shape (e.g. the first GET /credentials form).
@@ -429,12 +590,25 @@ class ExotelClient:
             return [_normalize_ids(data)] if data else []
         rows = []
         for item in response or []:
-            if isinstance(item, dict) and 'data' in item:
-                if _is_2xx(item.get('code', 200)) and item.get('data') is not None:
-                    rows.append(_normalize_ids(item['data']))
-            elif isinstance(item, dict):
+            if not isinstance(item, dict):
+                continue
+            if 'data' not in item and 'status' not in item:
                 rows.append(_normalize_ids(item))
+            elif not _item_ok(item):
+                raise self._unreadable_item(path, item)
+            elif item.get('data') is not None:
+                rows.append(_normalize_ids(item['data']))
         return rows
+
+    def _unreadable_item(self, path, item):
+        """A failed entry in a list: acting on the rest would take that entry for absent."""
+        error = item.get('error_data') if isinstance(item.get('error_data'), dict) else {}
+        return self._error(ExotelError, 'Exotel API GET %s listed an entry it could not read (code %s, error %s: %s); '
+                           'the list is incomplete, so nothing is changed from it (an entry that looks absent could '
+                           'be added twice)' % (path, as_int(item.get('code')), as_int(error.get('code')),
+                                                error.get('description') or error.get('message') or 'no detail'),
+                           http_status=as_int(item.get('code')), api_code=as_int(error.get('code')),
+                           description=error.get('description'), method='GET', path=path)
 
     def batch(self, path, key, items):
         """POST a batch (``{key: items}``) and return one :class:`ItemResult` per item, in order.
@@ -443,25 +617,23 @@ class ExotelClient:
         reported, never dropped.
         """
         envelope = self.request('POST', path, body={key: items})
-        results = []
         responses = envelope.get('response')
         if not isinstance(responses, list):
-            responses = [envelope.get('response')]
-        for index, item in enumerate(items):
-            answer = responses[index] if index < len(responses) and isinstance(responses[index], dict) else None
-            if answer is None:
-                results.append(ItemResult(item, False, error={'description': 'the API returned no result for this item'}))
-            elif _is_2xx(answer.get('code')) and answer.get('status', 'success') == 'success':
-                results.append(ItemResult(item, True, data=_normalize_ids(answer.get('data'))))
-            else:
-                error = answer.get('error_data') or {}
-                results.append(ItemResult(item, False, error={
-                    'http_status': answer.get('code'),
-                    'api_code': error.get('code') if isinstance(error, dict) else None,
-                    'message': error.get('message') if isinstance(error, dict) else None,
-                    'description': error.get('description') if isinstance(error, dict) else str(error),
-                }))
-        return results
+            responses = [responses]
+        return [self._item_result(item, responses[index] if index < len(responses) else None)
+                for index, item in enumerate(items)]
+
+    @staticmethod
+    def _item_result(item, answer):
+        if not isinstance(answer, dict):
+            return ItemResult(item, False, error={'description': 'the API returned no result for this item'})
+        if _item_ok(answer) and answer.get('code') is not None:
+            return ItemResult(item, True, data=_normalize_ids(answer.get('data')))
+        error = answer.get('error_data') or {}
+        if not isinstance(error, dict):
+            error = {'description': str(error)}
+        return ItemResult(item, False, error={'http_status': as_int(answer.get('code')), 'api_code': as_int(error.get('code')),
+                                              'message': error.get('message'), 'description': error.get('description')})
 
     def _create(self, path, body, find_existing):
         """POST one resource so that a retry can never create a second one.
@@ -488,7 +660,10 @@ class ExotelClient:
                 if attempt >= self.max_retries:
                     raise
                 maybe_applied = True
-                self._sleep(self._retry_delay(attempt))
+                delay = self._retry_delay(attempt)
+                self.stats.retried['a lost answer to a POST'] += 1
+                self.stats.retry_seconds += delay
+                self._sleep(delay)
                 attempt += 1
 
     def _delete(self, path, params):
@@ -501,16 +676,51 @@ class ExotelClient:
     # ------------------------------------------------------------------ trunks
 
     def list_trunks(self, trunk_sid=None):
-        params = {'page_size': NOTES_B['trunk_list_page_size']}
+        params = {'page_size': PAGE_SIZE}
         if trunk_sid:
             params['trunk_sid'] = trunk_sid
         return self.list_all('trunks', params)
 
     def find_trunk_by_name(self, name):
-        for trunk in self.list_trunks():
-            if trunk.get('trunk_name') == name:
-                return trunk
-        return None
+        """The trunk named ``name``, or None.
+
+        [trunk-list] The trunk list has no name filter, so names come from one listing shared by
+        every module run on this controller (``_trunk_cache``). A trunk found there is confirmed
+        by one filtered read, so a trunk deleted or renamed elsewhere is noticed and the listing
+        redone. A name the listing lacks is taken as absent while the listing is fresh: creating
+        it anyway is safe, because the API refuses a second trunk of that name and the create
+        then reads the list afresh.
+        """
+        if self.trunk_cache is None:
+            return self.find_trunk_in_listing(name)
+        trunk = self._cached_trunks().get(name)
+        if trunk is None:
+            return None
+        confirmed = self.get_trunk(trunk['trunk_sid'])
+        if confirmed is not None and confirmed.get('trunk_name') == name:
+            return confirmed
+        self.trunk_cache.invalidate()
+        return self._cached_trunks().get(name)
+
+    def find_trunk_in_listing(self, name):
+        """The trunk named ``name`` from a listing of every trunk made now (and shared, when cached)."""
+        trunks = self.list_trunks()
+        if self.trunk_cache is not None:
+            self.trunk_cache.put(trunks)
+        return next((trunk for trunk in trunks if trunk.get('trunk_name') == name), None)
+
+    def _cached_trunks(self):
+        trunks = self.trunk_cache.get()
+        if trunks is None:
+            # One fork lists; the others wait for that listing instead of making their own.
+            with self.trunk_cache.refresh_lock():
+                trunks = self.trunk_cache.get()
+                if trunks is None:
+                    started = self.trunk_cache.now()
+                    listing = self.list_trunks()
+                    self.trunk_cache.put(listing, listed_at=started)
+                    trunks = dict((trunk['trunk_name'], trunk) for trunk in listing if trunk.get('trunk_name'))
+        return trunks
 
     def get_trunk(self, trunk_sid):
         """The trunk with this sid, or None when it does not exist (404 or the live 403/1003)."""
@@ -525,10 +735,17 @@ class ExotelClient:
 
     def create_trunk(self, trunk_name, nso_code, domain_name):
         body = {'trunk_name': trunk_name, 'nso_code': nso_code, 'domain_name': domain_name}
-        return self._create('trunks', body, lambda: self.find_trunk_by_name(trunk_name))
+        trunk, created = self._create('trunks', body, lambda: self.find_trunk_in_listing(trunk_name))
+        if self.trunk_cache is not None:
+            self.trunk_cache.remember(trunk)
+        return trunk, created
 
-    def delete_trunk(self, trunk_sid):
-        return self._delete('trunks', {'trunk_sid': trunk_sid})
+    def delete_trunk(self, trunk_sid, trunk_name=None):
+        deleted = self._delete('trunks', {'trunk_sid': trunk_sid})
+        name = trunk_name or (deleted or {}).get('trunk_name')
+        if self.trunk_cache is not None and name:
+            self.trunk_cache.forget(name)
+        return deleted
 
     # ------------------------------------------------------ trunk sub-resources
 
@@ -537,7 +754,12 @@ class ExotelClient:
         return 'trunks/%s/%s' % (trunk_sid, collection)
 
     def _delete_child(self, trunk_sid, collection, identity):
-        return self._delete(self._child(trunk_sid, collection), {NOTES_B['delete_query_param'][collection]: identity})
+        if identity in (None, ''):
+            # A DELETE without its query parameter could mean "everything" to the server.
+            raise self._error(ExotelError, 'refusing to send DELETE %s without an id: the API listed the entry '
+                              'without one' % self._child(trunk_sid, collection), method='DELETE',
+                              path=self._child(trunk_sid, collection))
+        return self._delete(self._child(trunk_sid, collection), {DELETE_QUERY_PARAMETER[collection]: identity})
 
     def list_phone_numbers(self, trunk_sid):
         return self.list_all(self._child(trunk_sid, 'phone-numbers'))
@@ -549,7 +771,27 @@ class ExotelClient:
 
         def find_existing():
             return next((row for row in self.list_phone_numbers(trunk_sid) if row.get('phone_number') == phone_number), None)
-        return self._create(self._child(trunk_sid, 'phone-numbers'), body, find_existing)
+        try:
+            return self._create(self._child(trunk_sid, 'phone-numbers'), body, find_existing)
+        except ExotelDuplicateError as exc:
+            # [number-elsewhere] A duplicate that this trunk does not hold: another trunk has the number.
+            holder = self.find_number_holder(phone_number)
+            exc.description = '%s is already mapped to %s; unmap it there first (%s)' % (
+                phone_number, "trunk %s" % holder if holder else 'another trunk (the API did not say which)',
+                exc.description or exc.message)
+            raise
+
+    def find_number_holder(self, phone_number):
+        """The SID of the trunk that holds ``phone_number``, or None when one read cannot tell.
+
+        ``GET /trunk-maps?exophone=`` is documented only by name; its answer is read defensively.
+        """
+        try:
+            rows = self.list_all(TRUNK_MAPS_PATH, {'exophone': phone_number})
+        except ExotelError:
+            return None
+        return next((row['trunk_sid'] for row in rows if isinstance(row, dict) and row.get('trunk_sid')
+                     and row.get('phone_number', phone_number) == phone_number), None)
 
     def update_phone_number_mode(self, trunk_sid, mapping_id, phone_number, mode):
         # The portal text shows ".../whitelisted-ips" as this endpoint's URL, while its
@@ -615,7 +857,7 @@ class ExotelClient:
                                   [{'destination': d} for d in destinations], find_landed)
 
     def update_destination(self, trunk_sid, entry_id, **fields):
-        body = dict((k, v) for k, v in fields.items() if k in NOTES_B['destination_update_fields'] and v is not None)
+        body = dict((k, v) for k, v in fields.items() if k in DESTINATION_UPDATE_FIELDS and v is not None)
         return self.call('PUT', '%s/%s' % (self._child(trunk_sid, 'destination-uris'), entry_id), body=body)
 
     def delete_destination(self, trunk_sid, entry_id):

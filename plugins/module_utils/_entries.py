@@ -21,7 +21,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ._client import ExotelDuplicateError, ExotelError
+from ._client import ExotelDuplicateError, ExotelError, ExotelNotFoundError
 from ._validation import (
     SETTING_VALIDATORS,
     ValidationError,
@@ -175,7 +175,7 @@ class EntryType:
             try:
                 results.append((entry, self.create_entry(client, trunk_sid, entry), None))
             except ExotelError as exc:
-                if not entry_refused(exc):
+                if not (entry_refused(exc) or refused_on_a_trunk_that_exists(client, trunk_sid, exc)):
                     raise
                 results.append((entry, None, error_summary(exc)))
         return results
@@ -193,7 +193,16 @@ class EntryType:
 def entry_refused(exc):
     """True when the API refused one entry (a duplicate held elsewhere, a 4xx about its content),
     not the whole request."""
-    return isinstance(exc, ExotelDuplicateError) or (isinstance(exc, ExotelError) and exc.http_status in (400, 422))
+    return isinstance(exc, ExotelDuplicateError) or (isinstance(exc, ExotelError) and exc.api_status in (400, 422))
+
+
+def refused_on_a_trunk_that_exists(client, trunk_sid, exc):
+    """A "not found" answer to a create is about the entry when the trunk is still there.
+
+    404/1000 is both how the API may say "unknown trunk" and how it may refuse a number
+    that is not an ExoPhone of the account; one read of the trunk tells them apart.
+    """
+    return isinstance(exc, ExotelNotFoundError) and client.get_trunk(trunk_sid) is not None
 
 
 def error_summary(exc):

@@ -26,15 +26,25 @@ from ._client import (
     ExotelClient,
     ExotelError,
 )
-from ._validation import ValidationError
+from ._validation import ValidationError, validate_api_url
+
+
+# The connection options a task cannot do without, each with the variable it falls back to. They are
+# not marked required: Ansible would then call them missing before the environment is read, and
+# its message would not name the variables.
+REQUIRED_CONNECTION_OPTIONS = (
+    ('account_sid', 'EXOTEL_ACCOUNT_SID'),
+    ('api_key', 'EXOTEL_API_KEY'),
+    ('api_token', 'EXOTEL_API_TOKEN'),
+)
 
 
 def connection_argument_spec():
     """Options shared by every module (documented in the ``exotel.sip_trunking.exotel`` doc fragment)."""
     return dict(
-        account_sid=dict(type='str', required=True, fallback=(env_fallback, ['EXOTEL_ACCOUNT_SID'])),
-        api_key=dict(type='str', required=True, no_log=False, fallback=(env_fallback, ['EXOTEL_API_KEY'])),
-        api_token=dict(type='str', required=True, no_log=True, fallback=(env_fallback, ['EXOTEL_API_TOKEN'])),
+        account_sid=dict(type='str', fallback=(env_fallback, ['EXOTEL_ACCOUNT_SID'])),
+        api_key=dict(type='str', no_log=False, fallback=(env_fallback, ['EXOTEL_API_KEY'])),
+        api_token=dict(type='str', no_log=True, fallback=(env_fallback, ['EXOTEL_API_TOKEN'])),
         region=dict(type='str', default='mumbai', choices=sorted(REGION_URLS), fallback=(env_fallback, ['EXOTEL_REGION'])),
         api_url=dict(type='str', fallback=(env_fallback, ['EXOTEL_API_URL'])),
         validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['EXOTEL_VALIDATE_CERTS'])),
@@ -102,6 +112,12 @@ class ExotelModule:
         self.given_options = self.module.given_options
         self.check_mode = self.module.check_mode
         self._client = None
+        missing = ['%s (or the environment variable %s)' % (option, variable)
+                   for option, variable in REQUIRED_CONNECTION_OPTIONS if not self.params.get(option)]
+        if missing:
+            self.module.fail_json(msg='Missing connection options: %s. Set them on the task, once per play with '
+                                  'module_defaults for group/exotel.sip_trunking.exotel, or in the environment.'
+                                  % ', '.join(missing))
 
     @property
     def diff(self):
@@ -116,7 +132,7 @@ class ExotelModule:
                 account_sid=params['account_sid'],
                 api_key=params['api_key'],
                 api_token=params['api_token'],
-                base_url=params['api_url'] or REGION_URLS[params['region']],
+                base_url=validate_api_url(params['api_url']) if params['api_url'] else REGION_URLS[params['region']],
                 validate_certs=params['validate_certs'],
                 timeout=params['timeout'],
                 max_retries=params['max_retries'],
@@ -132,14 +148,20 @@ class ExotelModule:
         self.module.warn(message)
 
     def exit(self, **result):
-        result.setdefault('changed', False)
-        result.setdefault('account_sid', self.params['account_sid'])
-        self.module.exit_json(**result)
+        self.module.exit_json(**self._with_api_figures(result))
 
     def fail(self, msg, **result):
+        self.module.fail_json(msg=msg, **self._with_api_figures(result))
+
+    def _with_api_figures(self, result):
+        """Every result names the account, and says what the task's requests cost and how long it waited."""
         result.setdefault('changed', False)
         result.setdefault('account_sid', self.params.get('account_sid'))
-        self.module.fail_json(msg=msg, **result)
+        if self._client is not None:
+            result['api'] = self._client.figures()
+            for warning in self._client.warnings():
+                self.warn(warning)
+        return result
 
     def run(self, main, *args):
         """Run ``main(self, *args)``; turn validation and API errors into clean task failures (no traceback)."""

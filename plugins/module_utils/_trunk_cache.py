@@ -40,6 +40,9 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils._state_dir imp
 )
 
 DEFAULT_TTL = 120
+CACHE_ENV = 'EXOTEL_TRUNK_CACHE'
+TTL_ENV = 'EXOTEL_TRUNK_CACHE_TTL'
+CACHE_KINDS = ('shared', 'off')
 
 UNAVAILABLE_WARNING = ('The shared trunk directory cache cannot be used (%s), so each task lists the trunks itself. '
                        'Set EXOTEL_STATE_DIR to a private writable directory to share it.')
@@ -191,3 +194,17 @@ def _apply(trunks, trunk_name, trunk):
         trunks.pop(trunk_name, None)
     else:
         trunks[trunk_name] = trunk
+
+
+def build_trunk_cache(base_url, account_sid, kind=None):
+    """The account's shared trunk cache, or None when ``kind`` (else ``$EXOTEL_TRUNK_CACHE``) is ``off``.
+
+    ``$EXOTEL_TRUNK_CACHE_TTL`` sets how many seconds a listing is trusted (default 120).
+    """
+    kind = kind or os.environ.get(CACHE_ENV) or 'shared'
+    if kind not in CACHE_KINDS:
+        raise ValueError('%s must be one of %s, not %r' % (CACHE_ENV, ', '.join(CACHE_KINDS), kind))
+    if kind == 'off':
+        return None
+    ttl = float(os.environ.get(TTL_ENV) or DEFAULT_TTL)
+    return TrunkDirectoryCache(base_url, account_sid, ttl=ttl)

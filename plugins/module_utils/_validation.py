@@ -23,6 +23,11 @@ __metaclass__ = type
 import ipaddress
 import re
 
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 targets
+    from urlparse import urlsplit
+
 TRUNK_NAME_RE = re.compile(r'^[A-Za-z0-9_]{1,16}$')
 E164_RE = re.compile(r'^\+[0-9]{8,15}$')
 CREDENTIAL_TOKEN_RE = re.compile(r'^[A-Za-z0-9_]+$')
@@ -31,6 +36,11 @@ HOSTNAME_LABEL_RE = re.compile(r'^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$')
 DESTINATION_RE = re.compile(r'^(?P<host>[^:;\s]+):(?P<port>[0-9]{1,5});transport=(?P<transport>[A-Za-z]+)$')
 
 PHONE_MODES = ('pstn', 'flow')
+# [acl-mask] The live validator: "mask should be in-between 16 and 32" (the reference's table says 1-32).
+MASK_MIN = 16
+# [domain-name] The live validator: "Domain name should end with .pstn.exotel.com".
+DOMAIN_SUFFIX = '.pstn.exotel.com'
+
 TRANSPORTS = ('tls', 'tcp')
 DEFAULT_PORTS = {'tls': 5061, 'tcp': 5060}
 FRIENDLY_NAME_MAX = 32
@@ -91,7 +101,21 @@ def validate_nso_code(value, option='nso_code'):
 def validate_domain_name(value, option='domain_name'):
     _require_string(value, option)
     _validate_hostname(value, option)
+    if not value.lower().endswith(DOMAIN_SUFFIX) or value.lower() == DOMAIN_SUFFIX[1:]:
+        raise ValidationError(option, 'must end with %s, e.g. <account_sid>%s (the API refuses other domains: '
+                              '"Domain name should end with %s")' % (DOMAIN_SUFFIX, DOMAIN_SUFFIX, DOMAIN_SUFFIX), value)
     return value
+
+
+def validate_api_url(value, option='api_url'):
+    """A base URL such as https://api.in.exotel.com; without a scheme it is a configuration error, not a
+    network failure to retry."""
+    _require_string(value, option)
+    parts = urlsplit(value)
+    if parts.scheme not in ('https', 'http') or not parts.netloc or parts.query or parts.fragment or '@' in parts.netloc:
+        raise ValidationError(option, 'must be a base URL such as https://api.in.exotel.com (https://, or http:// for '
+                              'a local test endpoint such as the simulator; no credentials, query or fragment)', value)
+    return value.rstrip('/')
 
 
 def normalize_phone_number(value, option='phone_number'):
@@ -128,11 +152,13 @@ def normalize_ipv4(value, option='ip'):
 
 def normalize_mask(value, option='mask'):
     # bool is an int subclass; a quoted "24" is most likely a typo for a CIDR length,
-    # and the API itself wants a JSON integer.
+    # and the API itself wants a JSON integer (it answers 1007 "failed parsing" otherwise).
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(option, 'must be an integer from 1 to 32 (not a quoted string)', value)
-    if not 1 <= value <= 32:
-        raise ValidationError(option, 'must be an integer from 1 to 32', value)
+        raise ValidationError(option, 'must be an integer from %d to 32 (not a quoted string)' % MASK_MIN, value)
+    if not MASK_MIN <= value <= 32:
+        raise ValidationError(option, 'must be an integer from %d to 32: the API refuses wider networks ("mask '
+                              'should be in-between 16 and 32"); whitelist a /%d or narrower' % (MASK_MIN, MASK_MIN),
+                              value)
     return value
 
 
@@ -146,7 +172,7 @@ def normalize_acl_entry(ip, mask=None, option='ip', mask_option='mask'):
     if '/' in ip:
         address, _sep, suffix = ip.partition('/')
         if not suffix.isdigit():
-            raise ValidationError(option, 'must be an IPv4 address or CIDR a.b.c.d/n with n from 1 to 32', ip)
+            raise ValidationError(option, 'must be an IPv4 address or CIDR a.b.c.d/n with n from %d to 32' % MASK_MIN, ip)
         cidr_mask = normalize_mask(int(suffix), option)
         if mask is not None and normalize_mask(mask, mask_option) != cidr_mask:
             raise ValidationError(mask_option, 'conflicts with the /%d suffix of %s %s' % (cidr_mask, option, ip), mask)

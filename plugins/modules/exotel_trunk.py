@@ -194,7 +194,7 @@ def ensure_absent(module, current):
     try:
         for user in users:
             module.client.delete_credential(current['trunk_sid'], user['id'])
-        module.client.delete_trunk(current['trunk_sid'])
+        module.client.delete_trunk(current['trunk_sid'], current['trunk_name'])
     except ExotelNotFoundError:
         return False, None, []  # deleted by someone else since we read it: absent is what was asked for
     return True, removed, [user['user_name'] for user in users]

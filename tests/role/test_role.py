@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from conftest import API_TOKEN, REPO, ExotelSimulator, run_playbook
+from conftest import API_TOKEN, REPO, run_playbook, start_simulator
 
 ROLE_PLAYBOOK = os.path.join(REPO, 'tests', 'role', 'role.yml')
 PBX_PLAYBOOK = os.path.join(REPO, 'playbooks', 'pbx_handoff.yml')
@@ -40,7 +40,7 @@ STREAMKIT = {
     'sip_trunk_numbers': ['+912240000001', '+912240000002'],
     'sip_trunk_credentials': [{'user_name': 'voicebot', 'password': 'Sup3r_s3cret_pw', 'friendly_name': 'bot'}],
     # A custom SIP domain: the default edge still comes from the account SID.
-    'sip_trunk_domain_name': 'voice.example.com',
+    'sip_trunk_domain_name': 'voice.pstn.exotel.com',
 }
 BIDIRECTIONAL = {
     'sip_trunk_name': 'pbx_trunk',
@@ -167,7 +167,7 @@ def test_streamkit_flow_mode_and_digest_without_passwords(simulator, tmp_path):
     assert result['digest_users'] == ['voicebot']
     assert result['credentials'] == [{'user_name': 'voicebot', 'friendly_name': 'bot'}]
     assert result['auth_methods'] == ['digest']
-    assert result['domain_name'] == 'voice.example.com'
+    assert result['domain_name'] == 'voice.pstn.exotel.com'
     assert result['edge_host'] == 'exoteltest.pstn.exotel.com'
     assert 'Sup3r_s3cret_pw' not in json.dumps(result)
     assert 'Sup3r_s3cret_pw' not in run.stdout + run.stderr
@@ -386,7 +386,7 @@ def test_pbx_handoff_renders_asterisk_pjsip(simulator, tmp_path):
 
 
 def test_noop_run_of_1000_numbers_20_ips_10_destinations_costs_at_most_25_requests(tmp_path):
-    simulator = ExotelSimulator(port=0, rate_limit=0).start()
+    simulator = start_simulator(rate_limit=0)
     try:
         variables = {
             'sip_trunk_name': 'big_trunk',

@@ -19,13 +19,16 @@ def test_records_hold_no_credential_and_are_named_by_a_hash(simulator, tmp_path,
     assert client.pacer.shared
     client.create_trunk('no_secret', 'ANY-ANY', 'exoteltest.pstn.exotel.com')
     client.list_trunks()
-    names = os.listdir(str(tmp_path / 'state'))
-    assert len(names) == 1
-    content = (tmp_path / 'state' / names[0]).read_text()
-    assert set(json.loads(content)) == {'sent', 'version'}
-    assert len(json.loads(content)['sent']) == client.request_count
+    names = sorted(os.listdir(str(tmp_path / 'state')))
+    # The pacer's record (send times) and the trunk directory cache (trunk names and SIDs).
+    assert [name.split('-')[0] for name in names] == ['pacer', 'trunks']
+    pacer = (tmp_path / 'state' / names[0]).read_text()
+    assert set(json.loads(pacer)) == {'sent', 'version'}
+    assert len(json.loads(pacer)['sent']) == client.request_count
     for secret in (API_TOKEN, API_KEY, ACCOUNT_SID, '127.0.0.1'):
-        assert secret not in names[0] and secret not in content
+        assert secret not in names[0] and secret not in names[1] and secret not in pacer
+    trunks = (tmp_path / 'state' / names[1]).read_text()
+    assert 'no_secret' in trunks and API_TOKEN not in trunks
 
 
 # ------------------------------------------------------------------------ client wiring

@@ -21,7 +21,8 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation im
 class FakeClient:
     """Rows of one trunk in memory; ``refuse`` maps a name to the error its create raises."""
 
-    def __init__(self, rows=(), refuse=None, fail_reads=None):
+    def __init__(self, rows=(), refuse=None, fail_reads=None, trunk_exists=False):
+        self.trunk_exists = trunk_exists
         self.rows = [dict(row) for row in rows]
         self.calls = []
         self.refuse = dict(refuse or {})
@@ -33,6 +34,10 @@ class FakeClient:
         if self.fail_reads:
             raise self.fail_reads
         return [dict(row) for row in self.rows]
+
+    def get_trunk(self, trunk_sid):
+        self.calls.append(('get_trunk', trunk_sid))
+        return {'trunk_sid': trunk_sid} if self.trunk_exists else None
 
     def create(self, trunk_sid, name, size):
         self.calls.append(('create', name))
@@ -55,7 +60,7 @@ class FakeClient:
 
     @property
     def writes(self):
-        return [call for call in self.calls if call[0] != 'list']
+        return [call for call in self.calls if call[0] not in ('list', 'get_trunk')]
 
 
 class Boxes(EntryType):
@@ -220,6 +225,19 @@ def test_apply_errors_that_doom_every_request_stop_the_run(error):
     with pytest.raises(ExotelError):
         engine.apply(boxes, plan, client, 'tr1')
     assert client.writes == [('create', 'd')]
+
+
+def test_apply_not_found_on_a_trunk_that_exists_is_a_refused_entry():
+    # 404/1000 may refuse one entry (a number that is not an ExoPhone): one read of the trunk tells.
+    boxes = Boxes()
+    client = FakeClient(refuse={'d': ExotelNotFoundError('nf', http_status=404, api_code=1000, description='Not Found')},
+                        trunk_exists=True)
+    plan = engine.make_plan(boxes, [], [{'name': 'd', 'size': None}, {'name': 'e', 'size': None}], 'present')
+    outcome = engine.apply(boxes, plan, client, 'tr1')
+    assert outcome.failures == [{'entry': {'id': None, 'name': 'd', 'size': 1},
+                                 'error': {'api_code': 1000, 'description': 'Not Found'}}]
+    assert [view['name'] for view, _desired in outcome.added] == ['e']
+    assert ('get_trunk', 'tr1') in client.calls
 
 
 # ------------------------------------------------------------------------------------------- predict and report

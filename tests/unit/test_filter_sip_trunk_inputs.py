@@ -86,7 +86,7 @@ def test_absent_checks_only_the_name():
      'sip_trunk_numbers[1] repeats an entry listed earlier (sip_trunk_numbers[0])'),
     ({'whitelisted_ips': ['2001:db8::1']}, 'sip_trunk_whitelisted_ips[0] must be an IPv4 address'),
     ({'whitelisted_ips': ['pbx.example.com']}, 'FQDNs are not supported'),
-    ({'whitelisted_ips': ['44.248.146.0/33']}, 'sip_trunk_whitelisted_ips[0] must be an integer from 1 to 32'),
+    ({'whitelisted_ips': ['44.248.146.0/33']}, 'sip_trunk_whitelisted_ips[0] must be an integer from 16 to 32'),
     ({'whitelisted_ips': [{'ip': '44.248.146.0', 'mask': '24'}]}, 'sip_trunk_whitelisted_ips[0].mask must be an integer'),
     ({'whitelisted_ips': ['44.248.146.20', '44.248.146.20/32']}, 'sip_trunk_whitelisted_ips[1] repeats an entry'),
     ({'destinations': ['sip.example.com:70000;transport=tls']},

@@ -50,7 +50,7 @@ def test_effective_mode_null_is_pstn():
 @pytest.mark.parametrize('value,expected', [
     ('203.0.113.50', ('203.0.113.50', 32)),
     ('203.0.113.5/32', ('203.0.113.5', 32)),
-    ('10.0.0.0/8', ('10.0.0.0', 8)),
+    ('10.0.0.0/16', ('10.0.0.0', 16)),
 ])
 def test_acl_entry(value, expected):
     assert v.normalize_acl_entry(value) == expected
@@ -65,11 +65,13 @@ def test_acl_entry_explicit_mask_and_equal_cidr():
     ('256.1.2.3', None, 'IPv4'),
     ('2001:db8::1', None, 'IPv6'),
     ('1.2.3', None, 'IPv4'),
-    ('203.0.113.5/33', None, '1 to 32'),
-    ('203.0.113.5/0', None, '1 to 32'),
+    ('203.0.113.5/33', None, '16 to 32'),
+    ('203.0.113.5/0', None, '16 to 32'),
     ('203.0.113.5/x', None, 'CIDR'),
-    ('203.0.113.5', 0, '1 to 32'),
-    ('203.0.113.5', 33, '1 to 32'),
+    ('203.0.113.5', 0, '16 to 32'),
+    ('203.0.113.5', 33, '16 to 32'),
+    ('44.248.0.0/15', None, 'in-between 16 and 32'),
+    ('44.248.0.0', 8, 'in-between 16 and 32'),
     ('203.0.113.5', '24', 'integer'),
     ('203.0.113.5', True, 'integer'),
     ('203.0.113.0/24', 16, 'conflicts'),
@@ -172,3 +174,31 @@ def test_rejected_input_table_of_the_api_reference():
         v.normalize_mode('PSTN')
     with pytest.raises(v.ValidationError):
         v.validate_transport('udp')
+
+
+@pytest.mark.parametrize('domain', ['exoteltest.pstn.exotel.com', 'My_Sid.pstn.exotel.com'.replace('_', '-')])
+def test_domain_name_ends_with_the_pstn_suffix(domain):
+    assert v.validate_domain_name(domain) == domain
+
+
+@pytest.mark.parametrize('domain', ['voice.example.com', 'pstn.exotel.com', 'exoteltest.pstn.exotel.com.evil.io',
+                                    'exoteltest.pstnexotel.com'])
+def test_domain_name_refused(domain):
+    with pytest.raises(v.ValidationError, match=r'domain_name must end with \.pstn\.exotel\.com'):
+        v.validate_domain_name(domain)
+
+
+@pytest.mark.parametrize('url, expected', [
+    ('https://api.in.exotel.com', 'https://api.in.exotel.com'),
+    ('https://api.exotel.com/', 'https://api.exotel.com'),
+    ('http://127.0.0.1:8080', 'http://127.0.0.1:8080'),
+])
+def test_api_url(url, expected):
+    assert v.validate_api_url(url) == expected
+
+
+@pytest.mark.parametrize('url', ['api.in.exotel.com', '127.0.0.1:8080', 'ftp://api.exotel.com', 'https://',
+                                 'https://key:token@api.exotel.com', 'https://api.exotel.com?x=1'])
+def test_api_url_refused(url):
+    with pytest.raises(v.ValidationError, match='api_url must be a base URL'):
+        v.validate_api_url(url)
