@@ -132,7 +132,7 @@ class PlaybookRun:
             self.rc, self.recap, self.stdout[-6000:], self.stderr[-3000:])
 
 
-def run_playbook(playbook, sim_url, extra_vars=None, check=False, diff=False, args=(), env=None, timeout=900):
+def run_playbook(playbook, sim_url, extra_vars=None, check=False, diff=False, args=(), env=None, timeout=900, cwd=REPO):
     """Run ansible-playbook on localhost against the simulator and return a PlaybookRun."""
     command = [os.path.join(BIN, 'ansible-playbook'), '-i', 'localhost,', '-c', 'local', playbook]
     if extra_vars:
@@ -142,7 +142,9 @@ def run_playbook(playbook, sim_url, extra_vars=None, check=False, diff=False, ar
     if diff:
         command.append('--diff')
     command += list(args)
-    proc = subprocess.run(command, cwd=REPO, env=ansible_environment(sim_url, **(env or {})),
+    # A shell sets PWD to where it runs a command; ansible-playbook's own cwd is the playbook's directory.
+    environment = ansible_environment(sim_url, **dict({'PWD': cwd}, **(env or {})))
+    proc = subprocess.run(command, cwd=cwd, env=environment,
                           capture_output=True, text=True, timeout=timeout, check=False)
     return PlaybookRun(proc)
 

@@ -10,6 +10,7 @@ time and API requests.
 
 import argparse
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -28,7 +29,10 @@ from conftest import RECAP_RE, ansible_environment  # noqa: E402  pylint: disabl
 
 
 def environment(url):
-    return ansible_environment(url, ANSIBLE_PIPELINING='true')
+    # The StreamKit example takes its digest password from the environment (no file holds one):
+    # the demo makes one up for the simulator, unless the caller set it.
+    password = os.environ.get('STREAMKIT_SIP_PASSWORD') or 'Demo_' + secrets.token_hex(8)
+    return ansible_environment(url, ANSIBLE_PIPELINING='true', STREAMKIT_SIP_PASSWORD=password)
 
 
 def run_demo(simulator, verbose=False):

@@ -28,9 +28,9 @@ options:
   api_token:
     description:
       - API token paired with O(api_key). Sent only in the C(Authorization) header and never logged.
-      - If not set, the value of the E(EXOTEL_API_TOKEN) environment variable is used (preferred: an
-        environment variable never appears in task arguments). One of the two is needed; without either
-        the task fails naming both.
+      - If not set, the value of the E(EXOTEL_API_TOKEN) environment variable is used. That is the
+        preferred way, because an environment variable never appears in task arguments. One of the two
+        is needed; without either the task fails naming both.
     type: str
   region:
     description:

@@ -17,7 +17,7 @@ description:
   - Validates every entry of the P(exotel.sip_trunking.sip_trunk#role) role's inputs with the same rules as the
     collection's modules, before any API call, and returns them normalised for the modules' list forms.
   - Entries that are the same once normalised (for example V(sip:SBC.example.com:5061;transport=tls) and
-    V(sbc.example.com:5061;transport=tls), or V(203.0.113.5) and V(203.0.113.5/32)) are refused as duplicates.
+    V(sbc.example.com:5061;transport=tls), or V(44.248.146.11) and V(44.248.146.11/32)) are refused as duplicates.
   - IPv4 hosts of destinations that no whitelisted entry covers are returned in RV(_value.destination_acl_additions)
     and added to RV(_value.acl), because the API refuses IP destinations outside the trunk's ACL.
   - On bad input the filter fails with a message naming the role variable, the entry and the rule, for example

@@ -477,8 +477,8 @@ class ExotelClient:
 
     @staticmethod
     def _given_up(failure, attempts, waited):
-        failure.message = '%s (gave up after %s and %.1f s of waiting)' % (failure.message, _count(attempts, 'attempt'),
-                                                                          waited)
+        failure.message = '%s (gave up after %s and %.1f s of waiting)' % (
+            failure.message, _count(attempts, 'attempt'), waited)
         failure.args = (failure.message,)
         return failure
 

@@ -155,10 +155,11 @@ def normalize_mask(value, option='mask'):
     # and the API itself wants a JSON integer (it answers 1007 "failed parsing" otherwise).
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(option, 'must be an integer from %d to 32 (not a quoted string)' % MASK_MIN, value)
+    if 0 < value < MASK_MIN:
+        raise ValidationError(option, 'must be an integer from %d to 32: the API refuses networks wider than /%d '
+                              '("mask should be in-between 16 and 32")' % (MASK_MIN, MASK_MIN), value)
     if not MASK_MIN <= value <= 32:
-        raise ValidationError(option, 'must be an integer from %d to 32: the API refuses wider networks ("mask '
-                              'should be in-between 16 and 32"); whitelist a /%d or narrower' % (MASK_MIN, MASK_MIN),
-                              value)
+        raise ValidationError(option, 'must be an integer from %d to 32' % MASK_MIN, value)
     return value
 
 

@@ -29,13 +29,13 @@ extends_documentation_fragment:
 options:
   ip:
     description:
-      - One IPv4 address (V(203.0.113.5)) or network in CIDR form (V(203.0.113.0/24)).
-      - V(203.0.113.5) and V(203.0.113.5/32) are the same entry. IPv6 is not supported by the API.
+      - One IPv4 address (V(44.248.146.11)) or network in CIDR form (V(44.248.146.0/24)).
+      - V(44.248.146.11) and V(44.248.146.11/32) are the same entry. IPv6 is not supported by the API.
       - Mutually exclusive with O(entries).
     type: str
   mask:
     description:
-      - Prefix length from 1 to 32 for O(ip). Defaults to 32, or to the CIDR suffix of O(ip);
+      - Prefix length from 16 to 32 for O(ip) (the API refuses wider networks). Defaults to 32, or to the CIDR suffix of O(ip);
         a CIDR suffix and a different O(mask) together are an error.
       - Must be an integer, not a quoted string.
     type: raw

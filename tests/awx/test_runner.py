@@ -70,6 +70,7 @@ def test_demo_through_ansible_runner_never_shows_the_token(credential_type, tmp_
             'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
             'ANSIBLE_PYTHON_INTERPRETER': os.path.join(BIN, 'python'),
             'ANSIBLE_LOCALHOST_WARNING': 'false',
+            'STREAMKIT_SIP_PASSWORD': 'Runner_demo_pw_1',
         })
         # Nothing of the token in the test process's own environment: it reaches the job only via envvars.
         parent_env = dict((k, v) for k, v in os.environ.items() if not k.startswith('EXOTEL_'))

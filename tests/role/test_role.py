@@ -327,18 +327,26 @@ def test_purge_makes_every_list_exclusive(simulator, tmp_path):
 # ------------------------------------------------------------------ PBX hand-off
 
 
+def parse_pjsip(text):
+    """Asterisk's PJSIP config as configparser reads it; #include lines (the secret file) set aside."""
+    config = configparser.ConfigParser(strict=True, delimiters=('=',), comment_prefixes=(';',),
+                                       inline_comment_prefixes=None, interpolation=None)
+    config.read_string('\n'.join(line for line in text.splitlines() if not line.startswith('#include ')))
+    return config
+
+
 def test_pbx_handoff_renders_asterisk_pjsip(simulator, tmp_path):
     dest = tmp_path / 'pjsip_exotel.conf'
     run = run_playbook(PBX_PLAYBOOK, simulator.url, extra_vars={
+        'exotel_vars_file': 'vars/bidirectional.example.yml',
         'pbx_handoff_dest': str(dest),
         'pbx_handoff_exotel_signalling_ips': ['13.232.0.0/16'],
     })
     assert run.rc == 0, run
     sid = trunk_state(simulator, 'pbx_trunk')['trunk']['trunk_sid']
 
-    config = configparser.ConfigParser(strict=True, delimiters=('=',), comment_prefixes=(';',),
-                                       inline_comment_prefixes=None, interpolation=None)
-    config.read_string(dest.read_text())
+    text = dest.read_text()
+    config = parse_pjsip(text)
     types = dict((section, config[section]['type']) for section in config.sections())
     assert types == {
         'exotel-pbx-trunk-transport': 'transport',
@@ -363,23 +371,31 @@ def test_pbx_handoff_renders_asterisk_pjsip(simulator, tmp_path):
     assert identify['match'] == 'exoteltest.pstn.exotel.com,13.232.0.0/16'
     assert config['exotel-pbx-trunk-acl']['deny'] == '0.0.0.0/0.0.0.0'
     assert config['exotel-pbx-trunk-acl']['permit'] == '13.232.0.0/16'
-    assert 'sip:%s' % sid in dest.read_text()
+    assert 'sip:%s' % sid in text
+    # The header keeps each whitelisted entry's mask.
+    assert '; Exotel accepts calls from (whitelisted IPs): 44.248.146.11/32' in text
+    assert not (tmp_path / 'pjsip_exotel.conf.secret').exists()
 
-    # A digest (StreamKit) trunk gets an auth section; the password comes only from the caller.
+    # A digest (StreamKit) trunk gets an auth section; the password goes to a separate 0600 file
+    # that the configuration includes, and comes only from the caller.
     dest2 = tmp_path / 'pjsip_bot.conf'
     run = run_playbook(PBX_PLAYBOOK, simulator.url, extra_vars={
         'pbx_handoff_dest': str(dest2), 'exotel_vars_file': 'vars/streamkit.example.yml',
-        'exotel_use_case': 'streamkit', 'pbx_handoff_digest_password': 'From_the_vault_1',
-    })
+        'sip_trunk_use_case': 'streamkit', 'pbx_handoff_digest_password': 'From_the_vault_1',
+    }, env={'STREAMKIT_SIP_PASSWORD': 'Example_pw_1'})
     assert run.rc == 0, run
-    config = configparser.ConfigParser(strict=True, delimiters=('=',), comment_prefixes=(';',), interpolation=None)
-    config.read_string(dest2.read_text())
+    text = dest2.read_text()
+    config = parse_pjsip(text)
     assert config['exotel-streamkit-trunk']['outbound_auth'] == 'exotel-streamkit-trunk-auth'
     auth = config['exotel-streamkit-trunk-auth']
-    assert (auth['type'], auth['auth_type'], auth['username'], auth['password']) == \
-        ('auth', 'userpass', 'voicebot', 'From_the_vault_1')
+    assert (auth['type'], auth['auth_type'], auth['username']) == ('auth', 'userpass', 'voicebot')
+    assert 'password' not in auth and '#include pjsip_bot.conf.secret' in text
+    secret = tmp_path / 'pjsip_bot.conf.secret'
+    assert secret.read_text() == 'password = From_the_vault_1\n'
+    assert oct(secret.stat().st_mode & 0o777) == '0o600'
     assert 'exotel-streamkit-trunk-acl' not in config  # no Exotel IPs given: no ACL that would lock everyone out
-    assert 'Demo_only_change_me' not in dest2.read_text()
+    assert 'From_the_vault_1' not in text and 'Example_pw_1' not in text
+    assert 'From_the_vault_1' not in run.stdout + run.stderr
 
 
 # ------------------------------------------------------------------ cost of a no-op run
@@ -415,28 +431,44 @@ def test_noop_run_of_1000_numbers_20_ips_10_destinations_costs_at_most_25_reques
 # ------------------------------------------------------------------ the ready-made playbooks
 
 
+EXAMPLES = dict((name, 'vars/%s.example.yml' % name) for name in ('outbound', 'inbound', 'streamkit'))
+
+
 def test_use_case_playbooks_then_teardown(simulator):
-    for name in ('outbound', 'inbound', 'streamkit'):
-        run = run_playbook(os.path.join(REPO, 'playbooks', name + '.yml'), simulator.url)
+    for name, example in sorted(EXAMPLES.items()):
+        run = run_playbook(os.path.join(REPO, 'playbooks', name + '.yml'), simulator.url,
+                           extra_vars={'exotel_vars_file': example}, env={'STREAMKIT_SIP_PASSWORD': 'Example_pw_1'})
         assert run.rc == 0 and run.recap['changed'] > 0, run
         assert '"use_case": "%s"' % name in run.stdout
     assert sorted(row['trunk_name'] for row in simulator.dump_state()['trunks']) == \
         ['inbound_trunk', 'outbound_trunk', 'streamkit_trunk']
 
     teardown = os.path.join(REPO, 'playbooks', 'teardown.yml')
-    run = run_playbook(teardown, simulator.url, check=True)
+    named = {'teardown_vars_files': sorted(EXAMPLES.values())}
+    run = run_playbook(teardown, simulator.url, extra_vars=named, check=True)
     assert run.rc == 0 and run.recap['changed'] == 3, run
     assert len(simulator.dump_state()['trunks']) == 3
-    run = run_playbook(teardown, simulator.url)
+    # Check mode shows what would go with each trunk.
+    assert '"+912240000001"' in run.stdout and '"user_name": "voicebot"' in run.stdout
+    run = run_playbook(teardown, simulator.url, extra_vars=named)
     assert run.rc == 0 and run.recap['changed'] == 3, run
     state = simulator.dump_state()
     assert state['trunks'] == [] and state['phone_numbers'] == [] and state['credentials'] == []
-    run = run_playbook(teardown, simulator.url)
+    run = run_playbook(teardown, simulator.url, extra_vars=named)
     assert run.rc == 0 and run.recap['changed'] == 0, run
+
+
+def test_teardown_deletes_nothing_unless_named(simulator):
+    run = run_playbook(os.path.join(REPO, 'playbooks', 'teardown.yml'), simulator.url)
+    assert run.rc != 0
+    assert 'Missing before any API call: teardown_trunk_names or teardown_vars_files' in run.stdout, run
+    assert simulator.stats()['total'] == 0
 
 
 def test_playbooks_refuse_to_run_without_credentials(simulator):
     run = run_playbook(os.path.join(REPO, 'playbooks', 'outbound.yml'), simulator.url, env={'EXOTEL_API_TOKEN': ''})
     assert run.rc != 0
-    assert 'Set EXOTEL_ACCOUNT_SID, EXOTEL_API_KEY and EXOTEL_API_TOKEN' in run.stdout, run
+    # One message listing everything that is missing: the token, and the variables no file gave.
+    assert ('Missing before any API call: environment variable EXOTEL_API_TOKEN; sip_trunk_name; sip_trunk_numbers; '
+            'sip_trunk_whitelisted_ips.') in run.stdout, run
     assert simulator.stats()['total'] == 0

@@ -165,7 +165,7 @@ def test_status_failure_with_code_200_is_an_error_with_the_apis_text():
     client, _session, _sleeps = client_with(envelope_error(200, 1002, 'Destination is not a valid Ip or Fqdn'))
     with pytest.raises(c.ExotelError, match='Destination is not a valid Ip or Fqdn') as err:
         client.call('POST', NUMBERS, body={})
-    assert type(err.value) is c.ExotelError and err.value.api_code == 1002
+    assert err.value.__class__ is c.ExotelError and err.value.api_code == 1002
 
 
 @pytest.mark.parametrize('code, error_code, expected', [
@@ -180,7 +180,7 @@ def test_codes_sent_as_strings_are_understood(code, error_code, expected):
     client, _session, _sleeps = client_with(envelope_error(code, error_code, 'text'))
     with pytest.raises(c.ExotelError) as err:
         client.call('POST', NUMBERS, body={})
-    assert type(err.value) is expected
+    assert err.value.__class__ is expected
     assert err.value.api_code == int(error_code) and err.value.api_status == int(code)
 
 
@@ -188,7 +188,7 @@ def test_403_without_1003_is_not_taken_for_a_missing_trunk():
     client, _session, _sleeps = client_with(envelope_error(403, 1020, 'Access denied', http=403))
     with pytest.raises(c.ExotelError) as err:
         client.call('GET', NUMBERS)
-    assert type(err.value) is c.ExotelError
+    assert err.value.__class__ is c.ExotelError
 
 
 def test_numbers_sent_as_strings_compare_as_numbers():

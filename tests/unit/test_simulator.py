@@ -798,7 +798,10 @@ def test_request_log_and_stats(sim, api, sid, tmp_path):
     entries = sim.requests()
     assert [entry['seq'] for entry in entries] == [1, 2, 3, 4]
     listed = entries[1]
-    assert set(listed) == {'seq', 'time', 'method', 'path', 'query', 'status', 'api_code', 'write', 'fault'}
+    assert set(listed) == {'seq', 'time', 'method', 'path', 'query', 'status', 'api_code', 'write', 'fault', 'body'}
+    assert listed['body'] is None
+    # A body is logged with every password masked.
+    assert entries[2]['body'] == {'user_name': 'u', 'password': '********'}
     assert (listed['method'], listed['path'], listed['query'], listed['status'], listed['api_code'], listed['write']) == (
         'GET', PREFIX + '/trunks', {'trunk_sid': sid}, 200, None, False)
     assert (entries[2]['write'], entries[2]['api_code'], entries[3]['status']) == (True, 200, 401)

@@ -57,6 +57,24 @@ def parse_accounts(accounts):
     return table
 
 
+def masked_body(raw):
+    """A request's JSON body for the log, with every password replaced: what a test may assert on."""
+    if not raw:
+        return None
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return '<not JSON>'
+
+    def mask(value):
+        if isinstance(value, dict):
+            return {key: ('********' if key == 'password' else mask(item)) for key, item in value.items()}
+        if isinstance(value, list):
+            return [mask(item) for item in value]
+        return value
+    return mask(body)
+
+
 class ExotelSimulator:
     """The simulator: state, API, admin API and HTTP server.
 
@@ -260,7 +278,7 @@ class ExotelSimulator:
             return finish_response(rule, ctx, status, body, numeric_strings)
 
     def _record(self, request, response, rule):
-        """Append to the request log: never headers or bodies (they hold secrets)."""
+        """Append to the request log: never headers; bodies only with every password masked."""
         with self._lock:
             entry = {
                 'seq': len(self._log) + 1,
@@ -272,6 +290,7 @@ class ExotelSimulator:
                 'api_code': None if response.drop else response.api_code,
                 'write': request.method in WRITE_METHODS,
                 'fault': rule.action if rule is not None else None,
+                'body': masked_body(request.body),
             }
             self._log.append(entry)
             if self.log_file:
