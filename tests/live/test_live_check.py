@@ -9,6 +9,7 @@ the token or a password, at -vvv too. Read-only runs and check mode must write n
 import base64
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -236,3 +237,18 @@ def test_without_a_number_the_number_checks_skip_and_read_only_writes_nothing(si
     seen = len(sim.requests())
     live_check(sim, read_only=True).run()
     assert not [entry for entry in sim.requests()[seen:] if entry['write']]
+
+
+# ------------------------------------------------------------------ the doc, the code and the checks agree
+
+def test_every_fact_is_documented_tagged_and_checked():
+    with open(os.path.join(REPO, 'docs', 'api-assumptions.md'), encoding='utf-8') as stream:
+        documented = set(re.findall(r'^\| `([a-z0-9-]+)` \|', stream.read(), re.M))
+    assert documented == FACTS
+    code = ''
+    for directory, _dirs, names in os.walk(os.path.join(REPO, 'plugins')):
+        for name in names:
+            if name.endswith('.py') and name not in ('_live_check.py',):
+                with open(os.path.join(directory, name), encoding='utf-8') as stream:
+                    code += stream.read()
+    assert sorted(fact for fact in FACTS if '[%s]' % fact not in code) == []
