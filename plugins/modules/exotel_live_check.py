@@ -53,8 +53,8 @@ options:
     type: str
   read_only:
     description:
-      - Make no write at all: only the read checks run (trunk list, paging, unknown trunk, wrong token,
-        trunk-maps). Every other check is reported as skipped.
+      - Make no write at all. Only the read checks run (trunk list, paging, unknown trunk, wrong token,
+        trunk-maps); every other check is reported as skipped.
     type: bool
     default: false
   probe_ip:
@@ -220,7 +220,7 @@ def main_logic(module):
     check = LiveCheck(client, recorder, run_id, number=number, read_only=params['read_only'] or module.check_mode,
                       probe_ip=probe_ip,
                       make_client=lambda token: recording_client(params, recorder, token, max_retries=0))
-    module.module.no_log_values.add(check.password)
+    module.module.no_log_values.update(check.secrets)   # masked in any output, should one ever show up
     started = time.monotonic()
     try:
         check.run()

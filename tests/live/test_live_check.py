@@ -228,6 +228,17 @@ def test_a_number_on_another_trunk_is_left_there(sim_factory):
     assert [row['trunk_sid'] for row in sim.dump_state()['phone_numbers']] == [users]
 
 
+def test_a_number_whose_holder_is_unknown_is_not_mapped(sim_factory):
+    sim = sim_factory('default')
+    sim.add_fault({'method': 'GET', 'path': '/trunk-maps', 'action': 'status', 'status': 500, 'times': 0})
+    check = live_check(sim, number=NUMBER)
+    check.run()
+    found = verdicts([finding.to_dict() for finding in check.findings])
+    assert found['number-holder'] == 'refuted' and found['phone-mode'] == 'skipped'
+    assert not [entry for entry in sim.requests() if entry['method'] == 'POST'
+                and entry['path'].endswith('/phone-numbers') and entry['api_code'] == 200]
+
+
 def test_without_a_number_the_number_checks_skip_and_read_only_writes_nothing(sim_factory):
     sim = sim_factory('strict')
     check = live_check(sim)
