@@ -83,6 +83,7 @@ DUPLICATE_ERROR = 1008
 # [trunk-missing] An unknown trunk on a child endpoint: 404/1000, 404/1003 or 403/1003.
 NOT_FOUND_STATUS = 404
 FORBIDDEN_NOT_FOUND = (403, 1003)
+# [auth] HTTP Basic api_key:api_token; a bad key or token (or a key of the other region) is 401 / 1010.
 UNAUTHORIZED_STATUS = 401
 # [paging] Lists page through metadata.next_page_uri (offset, page_size; 50 by default). A server
 # that repeats a page, or pages without end, is stopped instead of followed for ever.
@@ -229,7 +230,7 @@ def _times(number):
 
 
 def as_int(value):
-    """Codes and numbers may arrive as strings ("409", "1008"); anything else is left as it is."""
+    """[numeric-types] Codes and numbers may arrive as strings ("409", "1008"); anything else is left as it is."""
     if isinstance(value, bool) or value is None:
         return value
     try:
@@ -252,6 +253,8 @@ def _error_fields(body):
     return as_int(response.get('code')), as_int(error.get('code')), error.get('message'), error.get('description')
 
 
+# [envelope] {request_id, method, http_code, response: {code, error_data, status, data}}: a call succeeds
+# only when the HTTP status, response.code and status all say so (_check, _effective_status).
 def _is_2xx(code):
     code = as_int(code)
     return isinstance(code, int) and 200 <= code < 300
@@ -272,7 +275,7 @@ def _effective_status(status, parsed):
 
 
 def _normalize_ids(data):
-    """Child ids are numeric strings, but some older responses show integers."""
+    """[id-strings] Child ids are numeric strings, but some older responses show integers."""
     if isinstance(data, dict) and data.get('id') is not None:
         data = dict(data)
         data['id'] = str(data['id'])
@@ -581,6 +584,7 @@ class ExotelClient:
             next_path, next_params = next_uri, None
 
     def _rows(self, path, envelope):
+        # [empty-list] An empty list may be "response": [] without any metadata.
         response = envelope.get('response')
         if isinstance(response, dict):
             # Older single-object shape (e.g. the first GET /credentials form).
@@ -613,7 +617,7 @@ class ExotelClient:
     def batch(self, path, key, items):
         """POST a batch (``{key: items}``) and return one :class:`ItemResult` per item, in order.
 
-        HTTP 200 and 207 both carry per-item envelopes; failed items are
+        [batch-207] HTTP 200 and 207 both carry per-item envelopes; failed items are
         reported, never dropped.
         """
         envelope = self.request('POST', path, body={key: items})
@@ -667,7 +671,10 @@ class ExotelClient:
                 attempt += 1
 
     def _delete(self, path, params):
-        """DELETE that treats "already gone" as done (a retried delete finds nothing)."""
+        """DELETE that treats "already gone" as done (a retried delete finds nothing).
+
+        [child-missing] An unknown child id answers 404 / 1000.
+        """
         try:
             return self.call('DELETE', path, params=params)
         except ExotelNotFoundError:
@@ -734,6 +741,7 @@ class ExotelClient:
         return None
 
     def create_trunk(self, trunk_name, nso_code, domain_name):
+        # [trunk-create] POST /trunks {trunk_name, nso_code, domain_name} -> data with trunk_sid.
         body = {'trunk_name': trunk_name, 'nso_code': nso_code, 'domain_name': domain_name}
         trunk, created = self._create('trunks', body, lambda: self.find_trunk_in_listing(trunk_name))
         if self.trunk_cache is not None:
@@ -741,6 +749,7 @@ class ExotelClient:
         return trunk, created
 
     def delete_trunk(self, trunk_sid, trunk_name=None):
+        # [trunk-delete] DELETE /trunks?trunk_sid= answers with the deleted trunk.
         deleted = self._delete('trunks', {'trunk_sid': trunk_sid})
         name = trunk_name or (deleted or {}).get('trunk_name')
         if self.trunk_cache is not None and name:
@@ -794,6 +803,7 @@ class ExotelClient:
                      and row.get('phone_number', phone_number) == phone_number), None)
 
     def update_phone_number_mode(self, trunk_sid, mapping_id, phone_number, mode):
+        # [phone-mode] PUT .../phone-numbers/{id} {phone_number, mode}; a mapping made without a mode reads null.
         # The portal text shows ".../whitelisted-ips" as this endpoint's URL, while its
         # curl example and the API reference use ".../phone-numbers/{id}" with the
         # numeric mapping id: we follow the curl example.
@@ -845,7 +855,7 @@ class ExotelClient:
     def add_destinations(self, trunk_sid, destinations, key_of):
         """Add destinations in one POST; return an :class:`ItemResult` per destination.
 
-        Re-posting an existing destination may create a duplicate (NOTES.md), so
+        [destination-repost] Re-posting an existing destination may create a duplicate, so
         after a lost answer the list is re-read and only the still-missing
         destinations are posted again.
         """
@@ -864,6 +874,7 @@ class ExotelClient:
         return self._delete_child(trunk_sid, 'destination-uris', entry_id)
 
     def list_settings(self, trunk_sid):
+        # [settings] GET lists {name, value, ...}; POST {settings: [{name, value}]}; DELETE ?name=.
         return self.list_all(self._child(trunk_sid, 'settings'))
 
     def set_settings(self, trunk_sid, settings):
@@ -879,7 +890,7 @@ class ExotelClient:
                                   [{'name': n, 'value': v} for n, v in sorted(settings.items())], find_landed)
 
     def replace_setting(self, trunk_sid, name, value):
-        """Give an existing setting a new value, under either reading of a second POST (NOTES.md).
+        """Give an existing setting a new value, under either reading of a second POST [settings-repost].
 
         Whether POSTing an existing setting name overwrites it (upsert) or answers
         duplicate is undocumented. The POST is tried first; a duplicate answer,
@@ -916,7 +927,7 @@ class ExotelClient:
         return self._delete_child(trunk_sid, 'settings', name)
 
     def list_credentials(self, trunk_sid, include_secrets=False):
-        """Digest credentials, read from both documented shapes.
+        """Digest credentials, read from both documented shapes [credentials].
 
         The older reference shape is ``{username, password}``; a password is
         dropped unless ``include_secrets`` asks for it.

@@ -199,6 +199,8 @@ def entry_refused(exc):
 def refused_on_a_trunk_that_exists(client, trunk_sid, exc):
     """A "not found" answer to a create is about the entry when the trunk is still there.
 
+    [exophones] Only ExoPhones of the account can be mapped; another number is refused (400 / 1002, or 404 / 1000).
+
     404/1000 is both how the API may say "unknown trunk" and how it may refuse a number
     that is not an ExoPhone of the account; one read of the trunk tells them apart.
     """

@@ -6,7 +6,8 @@
 """Validation and normalisation of every user-supplied value, in one place.
 
 Each rule here comes from the "Validation Rules" table of the Exotel SIP
-trunking API reference (plus NOTES.md for credentials). Validating on our side
+trunking API reference (plus the facts of ``docs/api-assumptions.md`` for credentials, the
+mask and the domain; each rule carries its ``[fact-id]``). Validating on our side
 lets a task fail *before* any API write, with a message that names the option
 and the rule, instead of half-applying a list and surfacing the API's terser
 error text.
@@ -28,24 +29,30 @@ try:
 except ImportError:  # pragma: no cover - Python 2 targets
     from urlparse import urlsplit
 
+# [trunk-name] [trunk-name-empty] 1-16 letters, digits, underscores; an empty name is refused here,
+# whether or not the API refuses it.
 TRUNK_NAME_RE = re.compile(r'^[A-Za-z0-9_]{1,16}$')
+# [e164]
 E164_RE = re.compile(r'^\+[0-9]{8,15}$')
+# [credential-charset] password and friendly_name: only [A-Za-z0-9_] (others 400 / 1002).
 CREDENTIAL_TOKEN_RE = re.compile(r'^[A-Za-z0-9_]+$')
 USER_NAME_RE = re.compile(r'^[A-Za-z0-9_.@-]{1,64}$')
 HOSTNAME_LABEL_RE = re.compile(r'^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$')
 DESTINATION_RE = re.compile(r'^(?P<host>[^:;\s]+):(?P<port>[0-9]{1,5});transport=(?P<transport>[A-Za-z]+)$')
 
 PHONE_MODES = ('pstn', 'flow')
-# [acl-mask] The live validator: "mask should be in-between 16 and 32" (the reference's table says 1-32).
+# [acl-mask] [acl-mask-api] The live validator: "mask should be in-between 16 and 32" (the reference's
+# table says 1-32); 16-32 is safe under both.
 MASK_MIN = 16
-# [domain-name] The live validator: "Domain name should end with .pstn.exotel.com".
+# [domain-name] [domain-name-api] The live validator: "Domain name should end with .pstn.exotel.com".
 DOMAIN_SUFFIX = '.pstn.exotel.com'
 
+# [transport]
 TRANSPORTS = ('tls', 'tcp')
 DEFAULT_PORTS = {'tls': 5061, 'tcp': 5060}
 FRIENDLY_NAME_MAX = 32
 
-# The API rejects these as destinations ("Destination is not a valid Ip or
+# [destination-public] The API rejects these as destinations ("Destination is not a valid Ip or
 # Fqdn"); the reference names RFC 5737 and private ranges explicitly.
 DOCUMENTATION_NETWORKS = tuple(
     ipaddress.ip_network(net) for net in ('192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24')
@@ -88,11 +95,12 @@ def validate_trunk_name(value, option='name'):
     return value
 
 
+# [nso-code]
 NSO_CODES = ('ANY-ANY',)
 
 
 def validate_nso_code(value, option='nso_code'):
-    # "any any", shown on one portal page, is refused live (NOTES.md).
+    # "any any", shown on one portal page, is refused live [nso-code].
     if value not in NSO_CODES:
         raise ValidationError(option, 'must be ANY-ANY, the only code the API accepts', value)
     return value
@@ -151,6 +159,7 @@ def normalize_ipv4(value, option='ip'):
 
 
 def normalize_mask(value, option='mask'):
+    # [mask-parse] The API parses mask into an unsigned integer: -1 or "32" is 400 / 1007 "failed parsing".
     # bool is an int subclass; a quoted "24" is most likely a typo for a CIDR length,
     # and the API itself wants a JSON integer (it answers 1007 "failed parsing" otherwise).
     if isinstance(value, bool) or not isinstance(value, int):
@@ -182,7 +191,10 @@ def normalize_acl_entry(ip, mask=None, option='ip', mask_option='mask'):
 
 
 def ip_in_acl(ip, acl_entries):
-    """True when ``ip`` lies inside one of the ``(ip, mask)`` networks."""
+    """True when ``ip`` lies inside one of the ``(ip, mask)`` networks.
+
+    [destination-whitelist] An IP destination must lie inside the trunk's ACL; FQDNs need none.
+    """
     address = ipaddress.ip_address(ip)
     for entry_ip, entry_mask in acl_entries:
         if address in ipaddress.ip_network('%s/%d' % (entry_ip, entry_mask), strict=False):
@@ -276,6 +288,7 @@ def build_destination(host, port=None, transport='tls', option='host'):
         if problem:
             raise ValidationError(option, problem, host)
     else:
+        # [destination-resolves] Names are not resolved here: the API refuses, per item, one that does not resolve.
         if re.match(r'^[0-9.]+$', host):
             raise ValidationError(option, 'must be a valid IPv4 address (four numbers 0-255)', host)
         host = _validate_hostname(host, option)
@@ -306,7 +319,10 @@ def normalize_destination(value, option='destination'):
 
 
 def destination_key(api_destination):
-    """Comparable form of a destination as the API returns it (``sip:`` prefix added on the way out)."""
+    """Comparable form of a destination as the API returns it (``sip:`` prefix added on the way out).
+
+    [destination-shape] POST takes ``host:port;transport=x``; the answer adds ``sip:``, type public, priority 0, weight 1.
+    """
     text = api_destination or ''
     if text[:4].lower() == 'sip:':
         text = text[4:]

@@ -186,7 +186,7 @@ def ensure_absent(module, current):
     removed = describe_for_removal(module, current) if current else None
     if removed is None:
         return False, None, []
-    # Whether deleting a trunk also deletes its digest credentials is disputed (NOTES.md): delete them
+    # [trunk-cascade] Whether deleting a trunk also deletes its digest credentials is disputed: delete them
     # first. Users listed without an id (the older credentials shape) cannot be deleted one by one.
     users = [user for user in removed['credentials'] if user.get('id') is not None]
     if module.check_mode:
