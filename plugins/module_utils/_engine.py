@@ -194,6 +194,36 @@ def read_current(module, entry_type, trunk_sid):
                     trunk_sid=trunk_sid)
 
 
+def plan_entries(module, entry_type, trunk, desired, state='present', purge=False, known=None):
+    """Read one kind of entry of the trunk and plan it. The review's warnings are shown; its vetoes
+    stay on the plan. ``known`` holds the planned entries of kinds planned before this one."""
+    current = [] if trunk.planned else read_current(module, entry_type, trunk.sid)
+    plan = make_plan(entry_type, current, desired, state, purge)
+    if not trunk.planned:
+        for warning in entry_type.review(plan, module.client, trunk.sid, module.check_mode, known or {}):
+            module.warn(warning)
+    return plan
+
+
+def planned_views(entry_type, plan):
+    """The entries a plan leaves on the trunk, as check mode predicts them."""
+    return report(entry_type, plan, predict(entry_type, plan))[entry_type.kind]
+
+
+def refuse_vetoes(module, plans, trunk_sid):
+    """Fail before any write when a review refused a plan."""
+    vetoes = [veto for plan in plans for veto in plan.vetoes]
+    if vetoes:
+        module.fail('; '.join(str(veto) for veto in vetoes), option=vetoes[0].option, trunk_sid=trunk_sid)
+
+
+def carry_out(module, entry_type, plan, trunk):
+    """Apply a plan, or in check mode predict it."""
+    if module.check_mode:
+        return predict(entry_type, plan)
+    return apply(entry_type, plan, module.client, trunk.sid)
+
+
 def manage_entries(module, entry_type):
     """The whole run of a module that manages one kind of trunk entry.
 
@@ -203,14 +233,9 @@ def manage_entries(module, entry_type):
     params = module.params
     desired = entry_type.desired_entries()
     trunk = module.trunk_reference()
-    current = [] if trunk.planned else read_current(module, entry_type, trunk.sid)
-    plan = make_plan(entry_type, current, desired, params['state'], params['purge'])
-    if not trunk.planned:
-        for warning in entry_type.review(plan, module.client, trunk.sid, module.check_mode):
-            module.warn(warning)
-    if plan.vetoes:
-        module.fail('; '.join(str(veto) for veto in plan.vetoes), option=plan.vetoes[0].option, trunk_sid=trunk.sid)
-    outcome = predict(entry_type, plan) if module.check_mode else apply(entry_type, plan, module.client, trunk.sid)
+    plan = plan_entries(module, entry_type, trunk, desired, params['state'], params['purge'])
+    refuse_vetoes(module, [plan], trunk.sid)
+    outcome = carry_out(module, entry_type, plan, trunk)
     result = dict(report(entry_type, plan, outcome, diff=module.diff), trunk_sid=trunk.sid)
     if entry_type.single:
         wanted = entry_type.key(desired[0])
@@ -220,3 +245,31 @@ def manage_entries(module, entry_type):
         module.fail(failure_message(entry_type, plan, outcome), changed=outcome.wrote,
                     failed_entries=outcome.failures, **result)
     module.exit(changed=plan.changes, **result)
+
+
+def converge_trunk_entries(module, trunk, kinds, purge=False):
+    """Several kinds of entries of one trunk in one task, for exotel_trunk.
+
+    ``kinds`` are ``(entry_type, desired)`` in write order (the ACL before the destinations
+    it must cover). Every kind is read, planned and reviewed before the first write; then
+    they are written in order, and the first kind with an entry the API refused stops the
+    rest. Returns ``(result, diff, failure)``: the entries after the run and their changes by
+    kind, the before/after of each kind, and None or ``(message, failed entries)``.
+    """
+    plans, known = [], {}
+    for entry_type, desired in kinds:
+        plan = plan_entries(module, entry_type, trunk, desired, purge=purge, known=known)
+        known[entry_type.kind] = planned_views(entry_type, plan)
+        plans.append((entry_type, plan))
+    refuse_vetoes(module, [plan for _entry_type, plan in plans], trunk.sid)
+    result, diff = {'changes': {}}, {'before': {}, 'after': {}}
+    for entry_type, plan in plans:
+        outcome = carry_out(module, entry_type, plan, trunk)
+        kind = report(entry_type, plan, outcome, diff=True)
+        result[entry_type.kind] = kind[entry_type.kind]
+        result['changes'][entry_type.kind] = dict((key, kind[key]) for key in ('added', 'updated', 'removed'))
+        for side in ('before', 'after'):
+            diff[side].update(kind['diff'][side])
+        if outcome.failures:
+            return result, diff, (failure_message(entry_type, plan, outcome), outcome.failures)
+    return result, diff, None

@@ -156,8 +156,12 @@ class EntryType:
 
     # ---------------------------------------------------------------- review and writes
 
-    def review(self, plan, client, trunk_sid, check_mode):
-        """Look at a plan before any write: add vetoes to it, return warnings."""
+    def review(self, plan, client, trunk_sid, check_mode, known):
+        """Look at a plan before any write: add vetoes to it, return warnings.
+
+        ``known`` maps the kinds planned earlier in the same task to the entries they will
+        leave on the trunk (e.g. the ACL a destination must lie in).
+        """
         return []
 
     def read(self, client, trunk_sid):
@@ -263,7 +267,7 @@ class WhitelistedIps(EntryType):
             raise ValidationError('mask', 'can only be used with ip (in entries, give each entry its own mask)')
         return EntryType.desired_entries(self)
 
-    def review(self, plan, client, trunk_sid, check_mode):
+    def review(self, plan, client, trunk_sid, check_mode, known):
         warnings = []
         for entry in plan.add + [desired for _current, desired in plan.replace]:
             problem = never_matching_source_problem(entry['ip'])
@@ -318,13 +322,16 @@ class Destinations(EntryType):
             uri = build_destination(options['host'], options.get('port'), options.get('transport') or 'tls')
         return dict(parse_priority_and_weight(options), destination=uri)
 
-    def review(self, plan, client, trunk_sid, check_mode):
+    def review(self, plan, client, trunk_sid, check_mode, known):
         """The API refuses an IP destination outside the trunk's ACL: say so before writing anything."""
         hosts = sorted(set(destination_host(entry['destination']) for entry in plan.add
                            if is_ipv4_literal(destination_host(entry['destination']))))
         if not hosts:
             return []
-        acl = [(view['ip'], view['mask']) for view in map(WhitelistedIps().view, client.list_whitelisted_ips(trunk_sid))]
+        views = known.get(WhitelistedIps.kind)
+        if views is None:
+            views = [WhitelistedIps().view(row) for row in client.list_whitelisted_ips(trunk_sid)]
+        acl = [(view['ip'], view['mask']) for view in views]
         outside = [host for host in hosts if not ip_in_acl(host, acl)]
         if not outside:
             return []
@@ -361,14 +368,10 @@ class TrunkSettings(EntryType):
     identity, fields = ('name',), ('value',)
     has_id = False
 
-    def desired_entries(self):
-        settings = self.options.get('settings')
-        if settings is not None and not isinstance(settings, dict):
-            raise ValidationError('settings', 'must be a dictionary of setting name to value')
-        return EntryType.desired_entries(self)
-
     def parse_list(self, items, option):
         # The list form of settings is a dictionary; its names are unique by construction.
+        if not isinstance(items, dict):
+            raise ValidationError(option, 'must be a dictionary of setting name to value')
         return [self.parse_item((name, items[name]), option) for name in sorted(items)]
 
     def parse_item(self, item, label):
@@ -389,13 +392,16 @@ class TrunkSettings(EntryType):
             raise ValidationError('value', 'is required with name when state=present')
         return {'name': name, 'value': validate_setting(name, value, 'value')}
 
-    def review(self, plan, client, trunk_sid, check_mode):
+    def review(self, plan, client, trunk_sid, check_mode, known):
         aliases = [entry['value'] for entry in plan.add + [desired for _current, desired in plan.update]
                    if entry['name'] == 'trunk_external_alias']
         if not aliases:
             return []
-        # The numbers are read only when the alias changes, so a no-op run stays cheap.
-        mapped = set(row.get('phone_number') for row in client.list_phone_numbers(trunk_sid))
+        # The numbers are read only when the alias changes (and not at all when this task plans them).
+        numbers = known.get(PhoneNumbers.kind)
+        if numbers is None:
+            numbers = client.list_phone_numbers(trunk_sid)
+        mapped = set(row.get('phone_number') for row in numbers)
         return ['trunk_external_alias %s is not a number mapped to this trunk; calls may be refused or show another '
                 'caller ID. Map it with exotel_trunk_number.' % alias for alias in aliases if alias not in mapped]
 
@@ -446,7 +452,7 @@ class DigestCredentials(EntryType):
         return parse_credential_entry(dict((name, self.options.get(name)) for name in
                                            ('user_name', 'password', 'friendly_name')))
 
-    def review(self, plan, client, trunk_sid, check_mode):
+    def review(self, plan, client, trunk_sid, check_mode, known):
         missing = [entry['user_name'] for entry in plan.add if entry['password'] is None]
         if missing:
             plan.vetoes.append(Veto('password', 'is required to create the digest user(s) %s' % ', '.join(missing)))

@@ -204,4 +204,4 @@ class ExotelModule:
     def trunk_label(self):
         if self.params.get('trunk_sid'):
             return "trunk_sid '%s'" % self.params['trunk_sid']
-        return "trunk '%s'" % self.params.get('trunk_name')
+        return "trunk '%s'" % (self.params.get('trunk_name') or self.params.get('name'))

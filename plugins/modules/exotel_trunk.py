@@ -11,10 +11,16 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 ---
 module: exotel_trunk
-short_description: Create, adopt or delete an Exotel SIP trunk
+short_description: Create, adopt or delete an Exotel SIP trunk, optionally with its whole configuration
 version_added: 1.0.0
 description:
   - Ensures an Exotel SIP trunk with a given name exists or does not exist.
+  - Optionally manages, in the same task, the trunk's whitelisted IPs, phone numbers, destinations,
+    settings and digest credentials (O(whitelisted_ips), O(numbers), O(destinations), O(settings),
+    O(credentials)), with the same rules as the modules that manage each of them. Every list is read
+    and planned before the first write; they are then written in that order, so the ACL exists before
+    the IP destinations that need it. One task costs one module run instead of six, which is what
+    keeps a no-op converge of many trunks fast. A list left out is not managed (and not read).
   - The trunk is found by name through the trunk list (all pages), so an existing trunk is
     adopted instead of duplicated.
   - The API cannot change a trunk once created. A trunk whose O(nso_code) or O(domain_name)
@@ -49,7 +55,66 @@ options:
   domain_name:
     description:
       - SIP domain of the trunk. Defaults to C(<account_sid>.pstn.exotel.com).
+      - Must end with C(.pstn.exotel.com).
     type: str
+  whitelisted_ips:
+    description:
+      - The trunk's whitelisted IPs, as O(exotel.sip_trunking.exotel_trunk_acl#module:entries) takes them.
+      - Only with O(state=present). Not managed when left out.
+    type: list
+    elements: raw
+  numbers:
+    description:
+      - The trunk's phone numbers, as O(exotel.sip_trunking.exotel_trunk_number#module:numbers) takes them;
+        an entry given as a plain string leaves the mode of an existing mapping alone.
+      - Only with O(state=present). Not managed when left out.
+    type: list
+    elements: raw
+  destinations:
+    description:
+      - The trunk's inbound destinations, as O(exotel.sip_trunking.exotel_trunk_destination#module:destinations)
+        takes them. IP destinations must lie in the ACL (the one this task leaves, when it manages it).
+      - Only with O(state=present). Not managed when left out.
+    type: list
+    elements: raw
+  settings:
+    description:
+      - The trunk's settings, as O(exotel.sip_trunking.exotel_trunk_setting#module:settings) takes them,
+        for example the caller ID as C(trunk_external_alias) with an E.164 value.
+      - Only with O(state=present). Not managed when left out.
+    type: dict
+  credentials:
+    description:
+      - The trunk's SIP digest users, as O(exotel.sip_trunking.exotel_trunk_credential#module:credentials)
+        takes them.
+      - Only with O(state=present). Not managed when left out.
+    type: list
+    elements: dict
+    suboptions:
+      user_name:
+        description: Digest user name.
+        type: str
+        required: true
+      password:
+        description: Password; letters, digits and underscores. Needed to create the user.
+        type: str
+      friendly_name:
+        description: Up to 32 letters, digits or underscores.
+        type: str
+  update_password:
+    description:
+      - V(on_create) sends a digest password only when its user is created; V(always) sends it on every
+        run (the API never returns passwords, so a change cannot be detected, and the task always reports one).
+    type: str
+    choices: [always, on_create]
+    default: on_create
+  purge:
+    description:
+      - Make every list given exclusive - remove the trunk's entries of that kind that are not listed,
+        after the listed ones are added (and not when an addition failed). An empty list then means
+        "exactly none". Lists left out are never purged.
+    type: bool
+    default: false
 '''
 
 EXAMPLES = r'''
@@ -68,6 +133,16 @@ EXAMPLES = r'''
     - name: Show the SID the other modules need
       ansible.builtin.debug:
         msg: "{{ trunk.trunk.trunk_sid }}"
+
+    - name: A whole outbound trunk in one task (each list read once, only differences written)
+      exotel.sip_trunking.exotel_trunk:
+        name: office_pbx
+        whitelisted_ips: [44.248.146.11]
+        numbers:
+          - {phone_number: "+919876543210", mode: pstn}
+        settings:
+          trunk_external_alias: "+919876543210"
+        purge: true
 
     - name: Delete a trunk and everything on it
       exotel.sip_trunking.exotel_trunk:
@@ -102,6 +177,44 @@ trunk:
     secure_trunking: disabled
     date_created: "2026-01-23T09:24:59Z"
     date_updated: "2026-01-23T09:24:59Z"
+numbers:
+  description: The trunk's numbers after the task, when O(numbers) is given (shape of M(exotel.sip_trunking.exotel_trunk_number)).
+  returned: when O(numbers) is given
+  type: list
+  elements: dict
+whitelisted_ips:
+  description: The trunk's whitelisted IPs after the task, when O(whitelisted_ips) is given.
+  returned: when O(whitelisted_ips) is given
+  type: list
+  elements: dict
+destinations:
+  description: The trunk's destinations after the task, when O(destinations) is given.
+  returned: when O(destinations) is given
+  type: list
+  elements: dict
+settings:
+  description: The trunk's settings after the task, when O(settings) is given.
+  returned: when O(settings) is given
+  type: list
+  elements: dict
+credentials:
+  description: The trunk's digest users after the task (never a password), when O(credentials) is given.
+  returned: when O(credentials) is given
+  type: list
+  elements: dict
+changes:
+  description:
+    - For each kind of entry the task manages, what it C(added), C(updated) and C(removed)
+      (predicted in check mode).
+  returned: when an entry option is given
+  type: dict
+  sample:
+    numbers: {added: [{id: "41512", phone_number: "+919876543210", mode: pstn}], updated: [], removed: []}
+failed_entries:
+  description: Entries the API refused, with its reason; the kinds after the failed one were not written.
+  returned: on partial failure
+  type: list
+  elements: dict
 removed_trunk:
   description:
     - With O(state=absent), the trunk that is deleted (in check mode, that would be deleted) with
@@ -130,15 +243,49 @@ removed_credentials:
 '''
 
 from ..module_utils._client import ExotelNotFoundError
-from ..module_utils._entries import GATHERABLE, gather_entries, trunk_record
-from ..module_utils._module import ExotelModule, planned_trunk_sid
+from ..module_utils._engine import converge_trunk_entries
+from ..module_utils._entries import (
+    GATHERABLE,
+    Destinations,
+    DigestCredentials,
+    PhoneNumbers,
+    TrunkSettings,
+    WhitelistedIps,
+    gather_entries,
+    trunk_record,
+)
+from ..module_utils._module import ExotelModule, TrunkReference, is_planned_trunk_sid, planned_trunk_sid
 from ..module_utils._validation import (
+    ValidationError,
     validate_domain_name,
     validate_nso_code,
     validate_trunk_name,
 )
 
 MANAGED_KEYS = ('trunk_name', 'nso_code', 'domain_name')
+
+# The entries this module can manage with the trunk, in the order they are written: the ACL
+# before the IP destinations that must lie in it, the numbers before the caller ID that names one.
+ENTRY_OPTIONS = (
+    ('whitelisted_ips', WhitelistedIps),
+    ('numbers', PhoneNumbers),
+    ('destinations', Destinations),
+    ('settings', TrunkSettings),
+    ('credentials', DigestCredentials),
+)
+
+
+def desired_entries(params):
+    """``(entry_type, desired entries)`` of every kind the task manages, validated before any API call."""
+    kinds = []
+    for option, entry_type_class in ENTRY_OPTIONS:
+        if params[option] is None:
+            continue
+        if params['state'] == 'absent':
+            raise ValidationError(option, 'goes only with state=present: deleting a trunk deletes everything on it')
+        entry_type = entry_type_class({'state': 'present', 'update_password': params['update_password']})
+        kinds.append((entry_type, entry_type.parse_list(params[option], option)))
+    return kinds
 
 
 def managed_view(trunk):
@@ -200,9 +347,21 @@ def ensure_absent(module, current):
     return True, removed, [user['user_name'] for user in users]
 
 
+def converge_entries(module, trunk, kinds, result, diff):
+    """Manage the trunk's entries with it; the trunk may exist only as check mode's plan."""
+    reference = TrunkReference(trunk['trunk_sid'], is_planned_trunk_sid(trunk['trunk_sid']))
+    entries, entries_diff, failure = converge_trunk_entries(module, reference, kinds, module.params['purge'])
+    result.update(entries)
+    for side in ('before', 'after'):
+        diff[side].update(entries_diff[side])
+    changed = any(change for kind in entries['changes'].values() for change in kind.values())
+    return changed, failure
+
+
 def main_logic(module):
     params = module.params
     name = validate_trunk_name(params['name'])
+    kinds = desired_entries(params)
     if params['state'] == 'present':
         desired = {
             'trunk_name': name,
@@ -212,15 +371,21 @@ def main_logic(module):
         current = module.client.find_trunk_by_name(name)
         changed, trunk = ensure_present(module, current, desired)
         result = {'trunk': trunk}
-        before, after = managed_view(current), managed_view(trunk)
+        diff = {'before': managed_view(current), 'after': managed_view(trunk)}
+        if kinds:
+            entries_changed, failure = converge_entries(module, trunk, kinds, result, diff)
+            changed = changed or entries_changed
+            if failure:
+                module.fail(failure[0], changed=changed, failed_entries=failure[1],
+                            **dict(result, diff=diff) if module.diff else result)
     else:
         changed, removed, removed_users = ensure_absent(module, module.client.find_trunk_by_name(name))
         result = {'trunk': {}}
         if removed is not None:
             result.update(removed_trunk=removed, removed_credentials=removed_users)
-        before, after = removal_view(removed), {}
+        diff = {'before': removal_view(removed), 'after': {}}
     if module.diff:
-        result['diff'] = {'before': before, 'after': after}
+        result['diff'] = diff
     module.exit(changed=changed, **result)
 
 
@@ -231,6 +396,17 @@ def main():
             state=dict(type='str', default='present', choices=['present', 'absent']),
             nso_code=dict(type='str', default='ANY-ANY'),
             domain_name=dict(type='str'),
+            whitelisted_ips=dict(type='list', elements='raw'),
+            numbers=dict(type='list', elements='raw'),
+            destinations=dict(type='list', elements='raw'),
+            settings=dict(type='dict'),
+            credentials=dict(type='list', elements='dict', options=dict(
+                user_name=dict(type='str', required=True),
+                password=dict(type='str', no_log=True),
+                friendly_name=dict(type='str'),
+            )),
+            update_password=dict(type='str', default='on_create', choices=['always', 'on_create'], no_log=False),
+            purge=dict(type='bool', default=False),
         ),
     )
     module.run(main_logic)

@@ -268,7 +268,7 @@ def test_legacy_credentials_without_an_id_are_never_deleted():
     current = [credentials.view(row) for row in client.list_credentials(TRUNK)]
     assert current == [{'id': None, 'user_name': TRUNK, 'friendly_name': None}]
     plan = make_plan(credentials, current, [], 'present', purge=True)
-    credentials.review(plan, client, TRUNK, check_mode=False)
+    credentials.review(plan, client, TRUNK, False, {})
     assert [str(veto) for veto in plan.vetoes] == [
         'credentials cannot change or remove the digest user(s) %s: the API lists them without an id (its older '
         'credentials shape), and a DELETE or PUT needs one; change them in the Exotel dashboard' % TRUNK]

@@ -355,7 +355,7 @@ def test_manage_planned_trunk_reads_nothing_and_predicts_every_entry():
 
 def test_manage_vetoes_fail_before_any_write():
     class Picky(Boxes):
-        def review(self, plan, client, trunk_sid, check_mode):
+        def review(self, plan, client, trunk_sid, check_mode, known):
             plan.vetoes.append(Veto('boxes', 'may not add %s' % ', '.join(names(plan.add))))
             return ['looked at the plan']
 
