@@ -42,7 +42,7 @@ options:
   include_secrets:
     description:
       - Include digest passwords when the API returns them (only its older credentials shape does).
-      - "B(Set C(no_log: true) on a task that uses this.)"
+      - "B(The result then contains passwords:) set C(no_log: true) on every task that uses this option."
     type: bool
     default: false
 '''
