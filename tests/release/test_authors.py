@@ -65,6 +65,7 @@ def test_the_role_names_the_author():
 
 def test_copyright_headers_name_the_author():
     wrong = []
+    expected = re.compile(r'^\W*Copyright \(c\) \d{4}(-\d{4})? %s$' % re.escape(AUTHOR))
     for path in tracked_files():
         if path == 'COPYING' or path.startswith('tests/release/'):
             continue
@@ -74,7 +75,6 @@ def test_copyright_headers_name_the_author():
         except UnicodeDecodeError:
             continue
         for line in head.splitlines():
-            if re.match(r'^\W*Copyright\b', line) and not re.match(r'^\W*Copyright \(c\) \d{4}(-\d{4})? %s$'
-                                                                  % re.escape(AUTHOR), line):
+            if re.match(r'^\W*Copyright\b', line) and not expected.match(line):
                 wrong.append('%s: %s' % (path, line.strip()))
     assert not wrong, 'use "Copyright (c) <year> %s":\n%s' % (AUTHOR, '\n'.join(wrong))
