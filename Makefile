@@ -77,7 +77,9 @@ $(RELEASE)/bin/.installed: tests/requirements-release.txt
 venv: $(BIN)/.installed
 venv-release: $(RELEASE)/bin/.installed
 $(foreach v,$(MATRIX),$(eval venv-$(v): .venv-core$(v)/bin/.installed))
-venvs: venv venv-release $(foreach v,$(MATRIX),venv-$(v))
+# In parallel: four independent venvs, mostly waiting on downloads and unpacking.
+venvs:
+	@$(MAKE) --no-print-directory -j4 --output-sync=target venv venv-release $(foreach v,$(MATRIX),venv-$(v))
 
 layout:
 	@mkdir -p $(dir $(LAYOUT))
@@ -95,7 +97,7 @@ test:
 
 ## suite: the whole pytest suite (unit, simulator, integration, role, molecule, runner, faults) on ansible-core 2.19
 suite: venv layout
-	$(BIN)/python -m pytest tests -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal
+	$(BIN)/python -m pytest tests -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal --durations=10
 
 unit: venv layout
 	$(BIN)/python -m pytest tests/unit -p no:cacheprovider
