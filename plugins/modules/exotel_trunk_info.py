@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# Copyright (c) 2026 Exotel SIP trunking collection maintainers
+# Copyright (c) 2026 Exotel SIP trunking maintainers (@exotel)
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -46,7 +46,7 @@ options:
   include_secrets:
     description:
       - Include digest passwords when the API returns them (only its older credentials shape does).
-      - "B(Set C(no_log: true) on a task that uses this.)"
+      - "B(The result then contains passwords:) set C(no_log: true) on every task that uses this option."
     type: bool
     default: false
 '''
