@@ -32,14 +32,14 @@ PYTHONS_2.21 := 3.13 3.12
 
 # `make test` runs these stages in this order (tests/matrix/stages.py times each and
 # prints a table). Cheap gates first; every stage runs even when an earlier one failed.
-STAGES := venvs changelog-check docs-lint docs build import-check lint suite sanity \
+STAGES := venvs changelog-check docs-lint docs build import-check lint suite suite-strict sanity \
           $(foreach v,$(MATRIX),sanity-$(v) unit-$(v) smoke-$(v))
 
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: all demo test suite unit integration molecule sanity lint layout venv venvs venv-release \
+.PHONY: all demo test suite suite-strict unit integration molecule sanity lint layout venv venvs venv-release \
         changelog changelog-check docs docs-lint build import-check bench clean \
         $(foreach v,$(MATRIX),venv-$(v) sanity-$(v) unit-$(v) smoke-$(v) matrix-$(v)) matrix
 
@@ -98,6 +98,13 @@ test:
 ## suite: the whole pytest suite (unit, simulator, integration, role, molecule, runner, faults) on ansible-core 2.19
 suite: venv layout
 	$(BIN)/python -m pytest tests -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal --durations=10
+
+## suite-strict: the suites that talk to the simulator like a user's playbooks (integration, role,
+## molecule, playbooks, docs examples) again, against its strict profile: the harsher reading of every
+## uncertain fact of the API documents (docs/api-assumptions.md)
+suite-strict: venv layout
+	EXOTEL_SIM_PROFILE=strict $(BIN)/python -m pytest tests/integration tests/role tests/molecule tests/operate \
+	  tests/docs -p no:cacheprovider -n $(PYTEST_WORKERS) --dist worksteal --durations=5
 
 unit: venv layout
 	$(BIN)/python -m pytest tests/unit -p no:cacheprovider
