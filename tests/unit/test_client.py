@@ -244,13 +244,63 @@ def test_delete_already_gone_is_done(client):
     assert client.delete_trunk(sid) is None
 
 
+def echoing_refusal(simulator, method, path, echoed):
+    """A refusal whose error text repeats what it was sent (the simulator never echoes a password, an
+    API or a proxy in front of it may): only the client's own redaction keeps it out of the error."""
+    simulator.add_fault({'method': method, 'path': path, 'action': 'status', 'status': 400, 'body': {
+        'request_id': 'r1', 'method': method, 'http_code': 400, 'response': {
+            'code': 400, 'status': 'failure', 'data': None, 'error_data': {
+                'code': 1002, 'message': 'Invalid parameter for %s' % echoed,
+                'description': 'password %s is not accepted' % echoed}}}})
+
+
+def assert_redacted(error, secret):
+    assert secret not in str(error)
+    assert secret not in repr(error.to_dict())
+    assert '********' in error.to_dict()['description'], error.to_dict()   # the refusal itself is still told
+
+
 def test_secrets_are_redacted_from_errors(simulator, sleeps):
     client = make_client(simulator, sleeps)
     sid = make_trunk(client)
+    echoing_refusal(simulator, 'POST', '/trunks/*/credentials', 'Bad_Password1')
     with pytest.raises(c.ExotelError) as err:
-        client.create_credential(sid, 'bot', 'Bad Password!')
-    assert 'Bad Password!' not in str(err.value)
-    assert 'Bad Password!' not in repr(err.value.to_dict())
+        client.create_credential(sid, 'bot', 'Bad_Password1')
+    assert_redacted(err.value, 'Bad_Password1')
+
+
+def test_a_new_password_is_redacted_from_the_errors_of_its_update(simulator, sleeps):
+    client = make_client(simulator, sleeps)
+    sid = make_trunk(client)
+    row, _created = client.create_credential(sid, 'bot', 'First_pw1')
+    echoing_refusal(simulator, 'PUT', '/trunks/*/credentials/*', 'Second_pw2')
+    with pytest.raises(c.ExotelError) as err:
+        client.update_credential(sid, row['id'], password='Second_pw2')
+    assert_redacted(err.value, 'Second_pw2')
+
+
+def test_a_password_the_api_lists_is_redacted_from_later_errors(simulator, sleeps):
+    """The legacy credentials shape lists a password: from then on no error of this client shows it."""
+    client = make_client(simulator, sleeps)
+    sid = make_trunk(client)
+    requests_session = c.requests.Session()
+    answer = requests_session.post(simulator.url + '/v2/accounts/%s/trunks/%s/credentials' % (ACCOUNT_SID, sid),
+                                   json={'user_name': 'old_bot', 'password': 'Listed_pw3'}, auth=(API_KEY, API_TOKEN))
+    assert answer.json()['response']['code'] == 200
+    simulator.configure(credentials_shape='legacy')
+    assert client.list_credentials(sid) == [{'user_name': 'old_bot'}]    # the password itself is dropped
+    echoing_refusal(simulator, 'POST', '/trunks/*/whitelisted-ips', 'Listed_pw3')
+    with pytest.raises(c.ExotelError) as err:
+        client.add_whitelisted_ip(sid, '44.248.146.11', 32)
+    assert_redacted(err.value, 'Listed_pw3')
+
+
+def test_the_api_token_is_redacted_from_errors(simulator, sleeps):
+    client = make_client(simulator, sleeps)
+    echoing_refusal(simulator, 'GET', '/trunks', API_TOKEN)
+    with pytest.raises(c.ExotelError) as err:
+        client.list_trunks()
+    assert_redacted(err.value, API_TOKEN)
 
 
 def test_settings_upsert_and_credentials_never_return_passwords(client, simulator):
