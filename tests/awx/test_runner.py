@@ -36,13 +36,16 @@ def inject(credential_type, inputs):
 
 
 def test_credential_type_matches_what_the_modules_read(credential_type):
+    from ansible_collections.exotel.sip_trunking.plugins.module_utils._client import REGION_URLS
     from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import connection_argument_spec
 
     fields = dict((field['id'], field) for field in credential_type['inputs']['fields'])
     assert set(fields) == {'account_sid', 'api_key', 'api_token', 'region', 'api_url'}
     assert fields['api_token'].get('secret') is True
     assert not any(field.get('secret') for name, field in fields.items() if name != 'api_token')
-    assert fields['region']['choices'] == ['mumbai', 'singapore']
+    # The regions AWX offers are the client's table, and the modules' own choices, in the same order.
+    assert fields['region']['choices'] == sorted(REGION_URLS)
+    assert fields['region']['choices'] == connection_argument_spec()['region']['choices']
     assert set(credential_type['inputs']['required']) == {'account_sid', 'api_key', 'api_token', 'region'}
     assert credential_type['kind'] == 'cloud'
     assert set(credential_type['injectors']['env']) == ENV_NAMES

@@ -9,17 +9,15 @@ the message and that no write reached the simulator while that case ran.
 """
 
 import json
-import os
 
 import pytest
 
-from conftest import REPO, ExotelSimulator, run_playbook
+from conftest import ExotelSimulator, run_playbook
 from _faultkit import Api, assert_no_traceback
 
 T = 'exotel.sip_trunking.'
 TRUNK = 'hostile'
 ROLE = 'exotel.sip_trunking.sip_trunk'
-ROLE_READY = os.path.exists(os.path.join(REPO, 'roles', 'sip_trunk', 'meta', 'argument_specs.yml'))
 SECRET_PASSWORD = 'pa$$-w0rd!'
 
 # (id, module or 'role', arguments, substrings the message must contain[, substrings it must not contain])
@@ -122,7 +120,10 @@ CASES = [
      {'trunk_name': TRUNK, 'destination': '44.248.146.99:5061;transport=tls'}, ['destination', 'exotel_trunk_acl first']),
     ('dest_list_duplicate', 'exotel_trunk_destination',
      {'trunk_name': TRUNK, 'destinations': ['sip:SIP.example.com:5061;transport=TLS', 'sip.example.com:5061;transport=tls']},
-     ['destinations[1]', 'repeats an entry']),
+     ['destinations[1] repeats an entry listed earlier (destinations[0])']),
+    ('dest_list_duplicate_upper_case_scheme', 'exotel_trunk_destination',
+     {'trunk_name': TRUNK, 'destinations': ['sbc.example.com:5061;transport=tls', 'SIP:Sbc.Example.COM:5061;transport=TLS']},
+     ['destinations[1] repeats an entry listed earlier (destinations[0])']),
     ('dest_priority_negative', 'exotel_trunk_destination',
      {'trunk_name': TRUNK, 'destination': 'sip.example.com:5061;transport=tls', 'priority': -1}, ['priority', 'non-negative']),
     ('dest_list_both_forms', 'exotel_trunk_destination',
@@ -203,22 +204,22 @@ ROLE_CASES = [
      ['sip_trunk_whitelisted_ips', '32']),
     ('role_ips_empty_outbound', dict(ROLE_BASE, sip_trunk_whitelisted_ips=[]), ['sip_trunk_whitelisted_ips', 'at least one']),
     ('role_dest_udp', dict(ROLE_BASE, sip_trunk_use_case='inbound', sip_trunk_destinations=['sip.example.com:5060;transport=udp']),
-     ['sip_trunk_destinations', 'transport=tls|tcp']),
+     ['sip_trunk_destinations[0] transport must be tls or tcp (the API does not accept udp)']),
     ('role_dest_injection', dict(ROLE_BASE, sip_trunk_use_case='inbound',
                                  sip_trunk_destinations=['sip.example.com:5061;transport=tls\r\nX: evil']),
-     ['sip_trunk_destinations']),
+     ['sip_trunk_destinations[0] must look like host:port;transport=tls or host:port;transport=tcp']),
     ('role_dest_port_70000', dict(ROLE_BASE, sip_trunk_use_case='inbound',
                                   sip_trunk_destinations=['sip.example.com:70000;transport=tls']),
-     ['sip_trunk_destinations', '65535']),
+     ['sip_trunk_destinations[0].port must be an integer from 1 to 65535']),
     ('role_dest_port_0', dict(ROLE_BASE, sip_trunk_use_case='inbound',
                               sip_trunk_destinations=[{'host': 'sip.example.com', 'port': 0}]),
-     ['sip_trunk_destinations', '65535']),
+     ['sip_trunk_destinations[0].port must be an integer from 1 to 65535']),
     ('role_dest_documentation_ip', dict(ROLE_BASE, sip_trunk_use_case='inbound',
                                         sip_trunk_destinations=['203.0.113.5:5061;transport=tls']),
-     ['sip_trunk_destinations', 'documentation']),
+     ['sip_trunk_destinations[0] is a documentation address (RFC 5737)']),
     ('role_dest_duplicate', dict(ROLE_BASE, sip_trunk_use_case='inbound',
                                  sip_trunk_destinations=['sip.example.com:5061;transport=tls', 'SIP:sip.example.com:5061;transport=tls']),
-     ['sip_trunk_destinations']),
+     ['sip_trunk_destinations[1] repeats an entry listed earlier (sip_trunk_destinations[0])']),
     ('role_inbound_without_destinations', dict(ROLE_BASE, sip_trunk_use_case='inbound'),
      ['sip_trunk_destinations', 'at least one']),
     ('role_caller_id_not_e164', dict(ROLE_BASE, sip_trunk_caller_id='98765'), ['sip_trunk_caller_id', 'E.164']),
@@ -257,10 +258,7 @@ def _role_task(index, case):
 
 
 def all_cases():
-    cases = [('module', case) for case in CASES]
-    if ROLE_READY:
-        cases += [('role', case) for case in ROLE_CASES]
-    return cases
+    return [('module', case) for case in CASES] + [('role', case) for case in ROLE_CASES]
 
 
 @pytest.fixture(scope='module')
@@ -342,7 +340,6 @@ def test_module_rejects(hostile_run, case):
     _check_case(hostile_run, case[0], case[3], case[4] if len(case) > 4 else [])
 
 
-@pytest.mark.skipif(not ROLE_READY, reason='roles/sip_trunk/meta/argument_specs.yml does not exist yet')
 @pytest.mark.parametrize('case', ROLE_CASES, ids=[case[0] for case in ROLE_CASES])
 def test_role_rejects(hostile_run, case):
     _check_case(hostile_run, case[0], case[2], ROLE_SECRETS.get(case[0], []))

@@ -22,14 +22,14 @@ import json
 import os
 import re
 
+import ansible_runner
 import pytest
 
-from conftest import ACCOUNT_SID, API_KEY, API_TOKEN, BIN, REPO, ExotelSimulator, ansible_environment, \
+from conftest import ACCOUNT_SID, API_KEY, API_TOKEN, BIN, ExotelSimulator, ansible_environment, \
     run_playbook, runner_job_files
 from _faultkit import Api
 
 CRED = 'exotel.sip_trunking.exotel_trunk_credential'
-ROLE_READY = os.path.exists(os.path.join(REPO, 'roles', 'sip_trunk', 'meta', 'argument_specs.yml'))
 
 # Distinctive values, valid for the API ([A-Za-z0-9_]) unless said otherwise.
 PASSWORDS = {
@@ -116,19 +116,18 @@ def playbook(sids):
         cred('wrong token', {'trunk_name': 'sec_ok', 'user_name': 'bot4', 'password': PASSWORDS['create'],
                              'api_token': WRONG_TOKEN}, failing=True),
     ]
-    if ROLE_READY:
-        tasks += [
-            {'name': 'role with credentials', 'ansible.builtin.include_role': {'name': 'exotel.sip_trunking.sip_trunk'},
-             'vars': {'sip_trunk_name': 'sec_role', 'sip_trunk_use_case': 'streamkit',
-                      'sip_trunk_numbers': ['+919876522201'],
-                      'sip_trunk_credentials': [{'user_name': 'rolebot', 'password': PASSWORDS['role']}]}},
-            {'name': 'role failing on credentials', 'block': [
-                {'name': 'role whose credential POST fails', 'ansible.builtin.include_role': {'name': 'exotel.sip_trunking.sip_trunk'},
-                 'vars': {'sip_trunk_name': 'sec_rolefail', 'sip_trunk_use_case': 'streamkit',
-                          'sip_trunk_numbers': ['+919876522202'],
-                          'sip_trunk_credentials': [{'user_name': 'rolebot', 'password': PASSWORDS['rolefail']}]}}],
-             'rescue': [{'name': 'role failed as expected', 'ansible.builtin.set_fact': {'role_failed': True}}]},
-        ]
+    tasks += [
+        {'name': 'role with credentials', 'ansible.builtin.include_role': {'name': 'exotel.sip_trunking.sip_trunk'},
+         'vars': {'sip_trunk_name': 'sec_role', 'sip_trunk_use_case': 'streamkit',
+                  'sip_trunk_numbers': ['+919876522201'],
+                  'sip_trunk_credentials': [{'user_name': 'rolebot', 'password': PASSWORDS['role']}]}},
+        {'name': 'role failing on credentials', 'block': [
+            {'name': 'role whose credential POST fails', 'ansible.builtin.include_role': {'name': 'exotel.sip_trunking.sip_trunk'},
+             'vars': {'sip_trunk_name': 'sec_rolefail', 'sip_trunk_use_case': 'streamkit',
+                      'sip_trunk_numbers': ['+919876522202'],
+                      'sip_trunk_credentials': [{'user_name': 'rolebot', 'password': PASSWORDS['rolefail']}]}}],
+         'rescue': [{'name': 'role failed as expected', 'ansible.builtin.set_fact': {'role_failed': True}}]},
+    ]
     tasks.append({'name': 'outcomes', 'ansible.builtin.assert': {'that': [
         'create_credential is changed', 'update_password is changed', 'list_form is changed',
         'info.trunk.credentials | length == 2',
@@ -137,7 +136,8 @@ def playbook(sids):
         'create_answer_echoes_password is failed', "'is weak' in create_answer_echoes_password.msg",
         'read_answer_echoes_token is failed', "'revoked' in read_answer_echoes_token.msg",
         "'api_key' in wrong_token.msg",
-    ] + (['role_failed | default(false)'] if ROLE_READY else [])}})
+        'role_failed | default(false)',
+    ]}})
     return [{'name': 'Secrets', 'hosts': 'localhost', 'gather_facts': False, 'tasks': tasks}]
 
 
@@ -156,17 +156,15 @@ def assert_paths_taken(sim, sids):
     assert any(e['status'] == 401 for e in log)
     assert count('POST', sids['echo'], status=400) == 1
     assert count('GET', sids['echotoken'], status=401) == 1
-    if ROLE_READY:
-        assert count('POST', sids['rolefail'], status=500) >= 1
+    assert count('POST', sids['rolefail'], status=500) >= 1
     state = sim.dump_state()
     users = sorted((c['trunk_sid'], c['user_name']) for c in state['credentials'])
     assert users.count((sids['lost'], 'bot')) == 1
     # the passwords really travelled (so searching for them is meaningful)
     sid_of = dict((t['trunk_name'], t['trunk_sid']) for t in state['trunks'])
     stored = dict(((c['trunk_sid'], c['user_name']), c['id']) for c in state['credentials'])
-    expected = [(sid_of['sec_ok'], 'bot', 'update'), (sid_of['sec_ok'], 'bot2', 'list'), (sids['lost'], 'bot', 'lost')]
-    if ROLE_READY:
-        expected.append((sid_of['sec_role'], 'rolebot', 'role'))
+    expected = [(sid_of['sec_ok'], 'bot', 'update'), (sid_of['sec_ok'], 'bot2', 'list'), (sids['lost'], 'bot', 'lost'),
+                (sid_of['sec_role'], 'rolebot', 'role')]
     for sid, user, password in expected:
         assert sim.check_password(stored[(sid, user)], PASSWORDS[password]), (user, password)
 
@@ -229,7 +227,6 @@ def test_cli_ansible_debug_and_log_file(tmp_path):
 
 
 def test_ansible_runner_events_and_artifacts(tmp_path):
-    ansible_runner = pytest.importorskip('ansible_runner')
     sim = ExotelSimulator(port=0, rate_limit=0).start()
     events = []
     try:
