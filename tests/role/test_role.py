@@ -311,10 +311,19 @@ def test_purge_makes_every_list_exclusive(simulator, tmp_path):
 
     narrow = dict(OUTBOUND, sip_trunk_name='pbx_trunk', sip_trunk_numbers=['+918069000002'],
                   sip_trunk_whitelisted_ips=['52.66.10.20'], sip_trunk_caller_id='', sip_trunk_purge=True)
-    run, result, _requests, writes = converge(simulator, tmp_path, narrow, check=True, diff=True)
+    before = trunk_state(simulator, 'pbx_trunk')
+    run, predicted, _requests, writes = converge(simulator, tmp_path, narrow, check=True, diff=True)
     assert run.rc == 0 and writes == 0, run
+    assert run.recap['changed'] > 0, run
+    assert trunk_state(simulator, 'pbx_trunk') == before
+    # The diff shows what purge removes: the number, the /24, both destinations, the alias and the user.
+    for removed in ('"phone_number": "+918069000001"', '"ip": "44.248.146.0"', 'sip.example.com:5061;transport=tls',
+                    '"user_name": "pbx"', '"name": "trunk_external_alias"'):
+        assert removed in run.stdout, removed
 
     run, result, _requests, _writes = converge(simulator, tmp_path, narrow)
+    # Check mode predicted exactly what the run then did.
+    assert predicted == dict(result, check_mode=True)
     assert run.rc == 0 and run.recap['changed'] > 0, run
     state = trunk_state(simulator, 'pbx_trunk')
     assert state['numbers'] == [('+918069000002', 'pstn')]

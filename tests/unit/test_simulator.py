@@ -827,6 +827,16 @@ def test_admin_config_reset_and_state(sim, api, sid):
     assert sim.requests() == []      # admin calls are never logged
 
 
+def test_admin_check_password_tells_a_match_and_never_the_password(sim, api, sid):
+    row = api.post('/trunks/%s/credentials' % sid, {'user_name': 'u', 'password': 'Right_pw1'}).json()['response']['data']
+    assert admin(sim, 'POST', 'check-password', {'id': row['id'], 'password': 'Right_pw1'}) == (200, {'match': True})
+    assert admin(sim, 'POST', 'check-password', {'id': row['id'], 'password': 'Wrong_pw1'}) == (200, {'match': False})
+    assert admin(sim, 'POST', 'check-password', {'id': '999', 'password': 'Right_pw1'}) == (200, {'match': False})
+    assert admin(sim, 'POST', 'check-password', {'id': row['id']})[0] == 400
+    assert admin(sim, 'POST', 'check-password', ['Right_pw1'])[0] == 400
+    assert 'Right_pw1' not in json.dumps(admin(sim, 'GET', 'state')[1])
+
+
 def test_state_file_persists_across_restarts(tmp_path):
     state_file = tmp_path / 'state.json'
     with ExotelSimulator(state_file=str(state_file)) as first:

@@ -317,13 +317,15 @@ class ExotelSimulator:
             ('POST', 'faults'): lambda body: {'faults': self.add_fault(body)},
             ('DELETE', 'faults'): lambda body: self.clear_faults() or {'faults': []},
             ('GET', 'state'): lambda body: self.dump_state(),
+            # For playbook tests: whether a credential's password is the one given (it is never output).
+            ('POST', 'check-password'): lambda body: {'match': self.check_password(body['id'], body['password'])},
         }
         endpoint = endpoints.get((method, path[len(ADMIN_PREFIX):].strip('/')))
         if endpoint is None:
             return 404, {'error': 'unknown admin endpoint %s %s' % (method, path)}
         try:
             body = json.loads(raw_body.decode('utf-8')) if raw_body.strip() else {}
-            if path.endswith(('/reset', '/config')) and not isinstance(body, dict):
+            if path.endswith(('/reset', '/config', '/check-password')) and not isinstance(body, dict):
                 raise ValueError('the body must be a JSON object')
             return 200, endpoint(body)
         except (ValueError, TypeError, KeyError) as error:
