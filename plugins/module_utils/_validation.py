@@ -32,8 +32,8 @@ except ImportError:  # pragma: no cover - Python 2 targets
 # [trunk-name] [trunk-name-empty] 1-16 letters, digits, underscores; an empty name is refused here,
 # whether or not the API refuses it.
 TRUNK_NAME_RE = re.compile(r'^[A-Za-z0-9_]{1,16}$')
-# [e164]
-E164_RE = re.compile(r'^\+[0-9]{8,15}$')
+# [e164] No country code starts with 0: the API's own pattern is '+', a digit 1-9, then 7 to 14 digits.
+E164_RE = re.compile(r'^\+[1-9][0-9]{7,14}$')
 # [credential-charset] password and friendly_name: only [A-Za-z0-9_] (others 400 / 1002).
 CREDENTIAL_TOKEN_RE = re.compile(r'^[A-Za-z0-9_]+$')
 USER_NAME_RE = re.compile(r'^[A-Za-z0-9_.@-]{1,64}$')
@@ -60,7 +60,7 @@ DOCUMENTATION_NETWORKS = tuple(
 
 SHARED_ADDRESS_SPACE = ipaddress.ip_network('100.64.0.0/10')
 
-E164_RULE = "must be in E.164 format: '+' followed by 8 to 15 digits, e.g. +919876543210"
+E164_RULE = "must be in E.164 format: '+' followed by 8 to 15 digits, the first not 0, e.g. +919876543210"
 
 
 class ValidationError(ValueError):

@@ -28,7 +28,8 @@ def test_phone_valid(number):
     assert v.normalize_phone_number(number) == number
 
 
-@pytest.mark.parametrize('number', ['9876543210', '+91 98765 43210', '+91abc', '+1234567', '+1234567890123456', '', '919876543210'])
+@pytest.mark.parametrize('number', ['9876543210', '+91 98765 43210', '+91abc', '+1234567', '+1234567890123456', '', '919876543210',
+                                    '+0919876543210', '+09876543'])
 def test_phone_invalid(number):
     with pytest.raises(v.ValidationError, match='E.164'):
         v.normalize_phone_number(number, 'numbers[0]')
