@@ -245,8 +245,9 @@ def is_ipv4_literal(host):
 
 def _validate_hostname(host, option):
     labels = host.split('.')
+    # The top-level label is alphabetic and at least two letters long: no TLD has one letter.
     if len(host) > 253 or len(labels) < 2 or not all(HOSTNAME_LABEL_RE.match(label) for label in labels) \
-            or not labels[-1].isalpha():
+            or not labels[-1].isalpha() or len(labels[-1]) < 2:
         raise ValidationError(option, 'host must be a public IPv4 address or a fully qualified domain name', host)
     return host.lower()
 

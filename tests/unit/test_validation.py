@@ -112,6 +112,7 @@ def test_destination_normalised(value, expected):
     ('256.1.2.3:5061;transport=tls', 'IPv4'),
     ('nodot:5061;transport=tls', 'fully qualified'),
     ('bad_host.example.com:5061;transport=tls', 'fully qualified'),
+    ('sip.x:5061;transport=tls', 'fully qualified'),
 ])
 def test_destination_invalid(value, message):
     with pytest.raises(v.ValidationError, match=message):
