@@ -59,6 +59,10 @@ DOCUMENTATION_NETWORKS = tuple(
 )
 
 SHARED_ADDRESS_SPACE = ipaddress.ip_network('100.64.0.0/10')
+# [destination-public] Not routable on the internet, whatever this Python's ipaddress tables say: how
+# is_private/is_global classify 192.0.0.0/24 (IETF protocol assignments) and 198.18.0.0/15
+# (benchmarking) changed between Python releases; the API refuses them as destinations.
+NON_ROUTABLE_NETWORKS = tuple(ipaddress.ip_network(net) for net in ('192.0.0.0/24', '198.18.0.0/15'))
 
 E164_RULE = "must be in E.164 format: '+' followed by 8 to 15 digits, the first not 0, e.g. +919876543210"
 
@@ -209,7 +213,8 @@ def public_ipv4_problem(ip):
         return 'is a documentation address (RFC 5737), which the API refuses; use your server\'s real public IP'
     if address.is_private or address.is_loopback or address.is_link_local:
         return 'is a private/loopback address, which the API refuses; use a publicly routable IP or an FQDN'
-    if address.is_multicast or address.is_reserved or address.is_unspecified:
+    if address.is_multicast or address.is_reserved or address.is_unspecified \
+            or any(address in net for net in NON_ROUTABLE_NETWORKS):
         return 'is not a routable unicast address'
     return None
 
@@ -227,7 +232,8 @@ def never_matching_source_problem(ip):
         (address.is_link_local, 'a link-local address'),
         (address in SHARED_ADDRESS_SPACE, 'a carrier-grade NAT address (RFC 6598)'),
         (address.is_private, 'a private address (RFC 1918)'),
-        (address.is_multicast or address.is_reserved or address.is_unspecified, 'not a unicast public address'),
+        (address.is_multicast or address.is_reserved or address.is_unspecified
+         or any(address in net for net in NON_ROUTABLE_NETWORKS), 'not a unicast public address'),
     )
     for applies, what in reasons:
         if applies:
