@@ -157,7 +157,14 @@ import yaml
 from ansible.errors import AnsibleFilterError
 
 from ..module_utils._entries import Destinations, DigestCredentials, PhoneNumbers, TrunkSettings, WhitelistedIps
-from ..module_utils._validation import destination_host, destination_key, ip_in_acl, is_ipv4_literal
+from ..module_utils._validation import (
+    ValidationError,
+    destination_host,
+    destination_key,
+    ip_in_acl,
+    is_ipv4_literal,
+    validate_domain_name,
+)
 from .sip_trunk_inputs import sip_trunk_inputs
 
 PREFIX = 'sip_trunk_'
@@ -371,7 +378,10 @@ def export_trunk(trunk, account_sid, exported_at, purge, vault_names):
     if credentials:
         variables[PREFIX + 'credentials_update_password'] = 'on_create'
     if domain != default_domain:
-        variables[PREFIX + 'domain_name'] = domain
+        try:  # the exotel_trunk module's own rule: the role could not adopt the trunk otherwise
+            variables[PREFIX + 'domain_name'] = validate_domain_name(domain, PREFIX + 'domain_name')
+        except ValidationError as exc:
+            raise ExportProblem('the role would refuse its domain: %s' % exc)
 
     _check_converges(variables, trunk, acl, numbers, destinations, caller_id, credentials)
 
