@@ -256,9 +256,9 @@ def _use_case(numbers, whitelisted_ips, destinations, credentials):
         raise ExportProblem('no phone number is mapped to it, and every use case of the role needs at least one')
     flow = [number for number in numbers if number['mode'] == 'flow']
     if flow and (whitelisted_ips or credentials):
+        auth = 'whitelisted IP' if whitelisted_ips else 'SIP digest'
         return 'streamkit', ('numbers in flow mode (%d of %d: calls go to an Exotel flow, as StreamKit voice bots '
-                             'need), authenticated by %s' % (len(flow), len(numbers),
-                                                            'whitelisted IP' if whitelisted_ips else 'SIP digest'))
+                             'need), authenticated by %s' % (len(flow), len(numbers), auth))
     if destinations and whitelisted_ips:
         return 'bidirectional', ('it has destinations (Exotel delivers inbound calls) and whitelisted IPs (the PBX '
                                  'calls out)')
