@@ -189,12 +189,13 @@ def test_round_trip_export_then_apply_changes_nothing(seeded, tmp_path):
     assert sim.check_password(credential_id, PASSWORD)
     assert 'Not_the_real_one' not in run.stdout + run.stderr
 
-    # purge: true makes the file the truth: something added elsewhere shows as a change to undo.
+    # purge: true makes the file the truth: something added elsewhere shows as a change to undo
+    # (here on the one trunk picked with exotel_apply_trunks, in check mode).
     Api(sim).add_ip(sim.dump_state()['trunks'][0]['trunk_sid'], '13.232.1.1')
-    run, _requests, writes = apply(sim, out, check=True, diff=True,
-                                   extra_vars={'vault_bot_trunk_voice_bot_password': 'Not_the_real_one'})
+    run, _requests, writes = apply(sim, out, check=True, diff=True, extra_vars={'exotel_apply_trunks': ['out_trunk']})
     assert run.rc == 0, run
-    assert sum(recap['changed'] for recap in recaps(run).values()) == 1 and writes == 0, run
+    assert sorted(recaps(run)) == ['localhost', 'out_trunk'], run
+    assert recaps(run)['out_trunk']['changed'] == 1 and writes == 0, run
     assert '13.232.1.1' in run.stdout
 
 
