@@ -12,7 +12,7 @@ DOCUMENTATION = r'''
 ---
 module: exotel_live_check
 short_description: Check, once, that your Exotel account's API behaves as this collection assumes
-version_added: 1.0.0
+version_added: 1.1.0
 description:
   - Tests against a real account every assumption of the collection's C(docs/api-assumptions.md)
     that can be tested without harm, and reports each as V(confirmed), V(refuted) or V(skipped),
