@@ -235,7 +235,7 @@ def scenario_small_trunk(workdir, repeats=5):
             run(book, sim, os.path.join(workdir, 'small'), inventory, env={'EXOTEL_RATE_LIMIT': '0'},
                 collections=collections)
             runs = [run(book, sim, os.path.join(workdir, 'small'), inventory, env={'EXOTEL_RATE_LIMIT': '0'},
-                        collections=collections) for _ in range(repeats)]
+                        collections=collections) for _repeat in range(repeats)]
         finally:
             sim.stop()
         assert all(r['rc'] == 0 and r['changed'] == 0 for r in runs), runs[0]['tail']
@@ -253,7 +253,7 @@ def table(title, header, rows):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--only', nargs='*', type=int, default=[1, 2, 3, 4], help='scenarios to run')
     parser.add_argument('--trunks', type=int, default=500, help='trunks of scenario 2')
     args = parser.parse_args(argv)
