@@ -329,62 +329,58 @@ def _header(trunk, account_sid, exported_at, notes):
     return ''.join('#\n' if not line else '# %s\n' % line for line in lines)
 
 
-def export_trunk(trunk, account_sid, exported_at, purge, vault_names):
-    """``(file entry)`` for one trunk; raises ExportProblem when the role cannot express it."""
+def _views(trunk):
+    """The trunk's entries as the entry types see them; raises ExportProblem when a kind was not read.
+
+    The views of exotel_trunk_info are re-read through the entry types so that their normal forms
+    apply (modes of null mappings, integer masks and priorities, destinations without sip:).
+    """
     missing = [kind for kind in REQUIRED_KINDS if not isinstance(trunk.get(kind), list)]
     if missing:
         raise ExportProblem('it was read without %s (read it with exotel_trunk_info %s)' % (', '.join(missing), GATHER_HINT))
-    name = trunk['trunk_name']
     if trunk.get('nso_code') not in (None, NSO_CODE):
         raise ExportProblem('its nso_code is %r and the role creates and expects %s (a trunk cannot be changed '
                             'through the API)' % (trunk['nso_code'], NSO_CODE))
-    # The views of exotel_trunk_info, re-read through the entry types so that their normal forms apply
-    # (modes of null mappings, integer masks and priorities, destinations without sip:).
-    numbers = [PhoneNumbers().view(row) for row in trunk['numbers']]
-    acl = [WhitelistedIps().view(row) for row in trunk['whitelisted_ips']]
     destinations = [dict(Destinations().view(row)) for row in trunk['destinations']]
     for entry in destinations:
         entry['destination'] = destination_key(entry['destination'])
-    settings = [TrunkSettings().view(row) for row in trunk['settings']]
-    credentials = [DigestCredentials().view(row) for row in trunk['credentials']]
+    return {'numbers': [PhoneNumbers().view(row) for row in trunk['numbers']],
+            'acl': [WhitelistedIps().view(row) for row in trunk['whitelisted_ips']],
+            'destinations': destinations,
+            'settings': [TrunkSettings().view(row) for row in trunk['settings']],
+            'credentials': [DigestCredentials().view(row) for row in trunk['credentials']]}
 
-    caller_id = _caller_id(settings, purge)
-    whitelisted_ips, left_to_role = _split_acl(acl, destinations, caller_id)
-    use_case, why = _use_case(numbers, whitelisted_ips, destinations, credentials)
 
-    default_domain = '%s%s' % (account_sid, DOMAIN_SUFFIX)
-    domain = trunk.get('domain_name') or default_domain
-
-    variables = {
-        PREFIX + 'name': name,
-        PREFIX + 'use_case': use_case,
-        PREFIX + 'numbers': [{'phone_number': n['phone_number'], 'mode': n['mode']}
-                             for n in sorted(numbers, key=lambda n: n['phone_number'])],
-        PREFIX + 'whitelisted_ips': [{'ip': e['ip'], 'mask': e['mask']} for e in sorted(whitelisted_ips, key=_ip_sort_key)],
-        PREFIX + 'destinations': [{'destination': d['destination'], 'priority': d['priority'], 'weight': d['weight']}
-                                  for d in sorted(destinations, key=lambda d: (d['priority'], d['destination']))],
-        PREFIX + 'caller_id': caller_id or '',
-        PREFIX + 'credentials': [],
-        PREFIX + 'purge': bool(purge),
-    }
-    vault_variables = []
+def _credential_entries(name, credentials, vault_names):
+    """The digest users with a vault variable each for the password the API never returns."""
+    entries, vault_variables = [], []
     for user in sorted(credentials, key=lambda c: c['user_name']):
         variable = vault_names[(name, user['user_name'])]
         vault_variables.append(variable)
         entry = {'user_name': user['user_name'], 'password': '{{ %s }}' % variable}
         if user.get('friendly_name') is not None:
             entry['friendly_name'] = user['friendly_name']
-        variables[PREFIX + 'credentials'].append(entry)
-    if credentials:
-        variables[PREFIX + 'credentials_update_password'] = 'on_create'
-    if domain != default_domain:
-        try:  # the exotel_trunk module's own rule: the role could not adopt the trunk otherwise
-            variables[PREFIX + 'domain_name'] = validate_domain_name(domain, PREFIX + 'domain_name')
-        except ValidationError as exc:
-            raise ExportProblem('the role would refuse its domain: %s' % exc)
+        entries.append(entry)
+    return entries, vault_variables
 
-    _check_converges(variables, trunk, acl, numbers, destinations, caller_id, credentials)
 
+def _role_variables(name, use_case, views, whitelisted_ips, caller_id, purge):
+    return {
+        PREFIX + 'name': name,
+        PREFIX + 'use_case': use_case,
+        PREFIX + 'numbers': [{'phone_number': n['phone_number'], 'mode': n['mode']}
+                             for n in sorted(views['numbers'], key=lambda n: n['phone_number'])],
+        PREFIX + 'whitelisted_ips': [{'ip': e['ip'], 'mask': e['mask']} for e in sorted(whitelisted_ips, key=_ip_sort_key)],
+        PREFIX + 'destinations': [{'destination': d['destination'], 'priority': d['priority'], 'weight': d['weight']}
+                                  for d in sorted(views['destinations'], key=lambda d: (d['priority'], d['destination']))],
+        PREFIX + 'caller_id': caller_id or '',
+        PREFIX + 'credentials': [],
+        PREFIX + 'purge': bool(purge),
+    }
+
+
+def _notes(use_case, why, purge, left_to_role, acl_listed_for_caller_id, domain, default_domain, vault_variables):
+    """The comments that say why the file is what it is."""
     notes = ['sip_trunk_use_case: %s - %s.' % (use_case, why)]
     if purge:
         notes.append('sip_trunk_purge: true - this file is the whole truth for the trunk: applying it removes the numbers, '
@@ -397,7 +393,7 @@ def export_trunk(trunk, account_sid, exported_at, purge, vault_names):
         notes.append('sip_trunk_whitelisted_ips: %s not listed - the IP of a destination, which the role whitelists '
                      'itself for as long as the destination is listed.'
                      % ', '.join('%s/%d' % (e['ip'], e['mask']) for e in sorted(left_to_role, key=_ip_sort_key)))
-    elif caller_id is not None and _destination_ips(destinations) and whitelisted_ips == acl:
+    elif acl_listed_for_caller_id:
         notes.append('sip_trunk_whitelisted_ips: every entry listed - with a caller ID set, the IPs of the '
                      'destinations are taken to be the addresses the PBX also calls out from.')
     if domain != default_domain:
@@ -410,6 +406,34 @@ def export_trunk(trunk, account_sid, exported_at, purge, vault_names):
         notes.append('Passwords are not exported (the API never returns them): define %s (with ansible-vault). A '
                      'password is only sent if its user has to be created (sip_trunk_credentials_update_password: '
                      'on_create).' % ', '.join(vault_variables))
+    return notes
+
+
+def export_trunk(trunk, account_sid, exported_at, purge, vault_names):
+    """``(file entry)`` for one trunk; raises ExportProblem when the role cannot express it."""
+    name = trunk['trunk_name']
+    views = _views(trunk)
+    caller_id = _caller_id(views['settings'], purge)
+    whitelisted_ips, left_to_role = _split_acl(views['acl'], views['destinations'], caller_id)
+    use_case, why = _use_case(views['numbers'], whitelisted_ips, views['destinations'], views['credentials'])
+    default_domain = '%s%s' % (account_sid, DOMAIN_SUFFIX)
+    domain = trunk.get('domain_name') or default_domain
+
+    variables = _role_variables(name, use_case, views, whitelisted_ips, caller_id, purge)
+    variables[PREFIX + 'credentials'], vault_variables = _credential_entries(name, views['credentials'], vault_names)
+    if views['credentials']:
+        variables[PREFIX + 'credentials_update_password'] = 'on_create'
+    if domain != default_domain:
+        try:  # the exotel_trunk module's own rule: the role could not adopt the trunk otherwise
+            variables[PREFIX + 'domain_name'] = validate_domain_name(domain, PREFIX + 'domain_name')
+        except ValidationError as exc:
+            raise ExportProblem('the role would refuse its domain: %s' % exc)
+
+    _check_converges(variables, trunk, views['acl'], views['numbers'], views['destinations'], caller_id,
+                     views['credentials'])
+    acl_listed_for_caller_id = (caller_id is not None and bool(_destination_ips(views['destinations']))
+                                and whitelisted_ips == views['acl'])
+    notes = _notes(use_case, why, purge, left_to_role, acl_listed_for_caller_id, domain, default_domain, vault_variables)
     body = yaml.dump(_plain(variables), Dumper=_Dumper, sort_keys=True, default_flow_style=None, indent=2, width=4096,
                      allow_unicode=True, explicit_start=True)
     return {'trunk_name': name, 'file': '%s.yml' % name, 'use_case': use_case, 'vault_variables': vault_variables,
