@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-# Copyright (c) 2026 Exotel SIP trunking collection maintainers
+# Copyright (c) 2026 Exotel SIP trunking maintainers (@exotel)
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -21,7 +21,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ._client import ExotelDuplicateError, ExotelError, ExotelNotFoundError
+from ._client import ExotelDuplicateError, ExotelError, ExotelNotFoundError, as_int
 from ._validation import (
     SETTING_VALIDATORS,
     ValidationError,
@@ -44,16 +44,6 @@ from ._validation import (
     parse_priority_and_weight,
     validate_setting,
 )
-
-
-def as_int(value):
-    """The API sends some numbers as strings ("32", "1"); compare them as integers."""
-    if isinstance(value, bool) or value is None:
-        return value
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
 
 
 class Veto:

@@ -1,6 +1,6 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# Copyright (c) 2026 Exotel SIP trunking collection maintainers
+# Copyright (c) 2026 Exotel SIP trunking maintainers (@exotel)
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -12,7 +12,7 @@ DOCUMENTATION = r'''
 ---
 module: exotel_live_check
 short_description: Check, once, that your Exotel account's API behaves as this collection assumes
-version_added: 1.0.0
+version_added: 1.1.0
 description:
   - Tests against a real account every assumption of the collection's C(docs/api-assumptions.md)
     that can be tested without harm, and reports each as V(confirmed), V(refuted) or V(skipped),

@@ -47,9 +47,13 @@ def examples():
 
 
 def as_playbook(block):
-    """The block as a playbook: plays as they are, tasks or role entries wrapped in one play."""
+    """The block as a playbook: plays as they are; tasks, role entries, or a file of the role's
+    sip_trunk_* variables (what the export writes) wrapped in one play."""
     data = yaml.safe_load(block)
-    assert isinstance(data, list) and data, 'an example is a list of plays, tasks or roles'
+    if isinstance(data, dict) and data and all(name.startswith('sip_trunk_') for name in data):
+        return [{'name': 'README example', 'hosts': 'localhost', 'gather_facts': False,
+                 'roles': [{'role': 'exotel.sip_trunking.sip_trunk', 'vars': data}]}]
+    assert isinstance(data, list) and data, 'an example is plays, tasks, roles or a file of sip_trunk_* variables'
     if all('hosts' in item for item in data):
         return data
     play = {'name': 'README example', 'hosts': 'localhost', 'gather_facts': False}
@@ -64,7 +68,19 @@ def test_the_readmes_have_examples():
     assert len(examples()) >= 8
 
 
-@pytest.mark.parametrize('block', examples())
+def is_execution_environment(block):
+    return block.startswith('# execution-environment.yml')
+
+
+@pytest.mark.parametrize('block', [example for example in examples() if is_execution_environment(example.values[0])])
+def test_readme_execution_environment_names_the_collection(block):
+    # Not runnable here (ansible-builder needs a container engine): checked for what it must say.
+    definition = yaml.safe_load(block)
+    assert definition['version'] == 3
+    assert {'name': 'exotel.sip_trunking'} in definition['dependencies']['galaxy']['collections']
+
+
+@pytest.mark.parametrize('block', [example for example in examples() if not is_execution_environment(example.values[0])])
 def test_readme_example_runs_checks_and_converges(simulator, tmp_path, block):
     used = set(VARIABLE.findall(block)) - KNOWN_NAMES
     unknown = sorted(name for name in used if name not in EXAMPLE_INPUTS)

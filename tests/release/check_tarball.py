@@ -18,6 +18,8 @@ ALLOWED = [
     'changelogs', 'changelogs/changelog.yaml', 'changelogs/config.yaml',
     'meta', 'meta/*',
     'docs', 'docs/docsite', 'docs/docsite/*',
+    # What the collection assumes about the API: the README and the live check point users to it.
+    'docs/api-assumptions.md',
     'plugins', 'plugins/*',
     'roles', 'roles/*',
     'playbooks', 'playbooks/*',
@@ -30,10 +32,10 @@ FORBIDDEN = ['*/__pycache__', '*/__pycache__/*', '*.pyc', '*.tar.gz', '*/.pytest
 # Must be shipped.
 REQUIRED = [
     'README.md', 'COPYING', 'CHANGELOG.rst', 'changelogs/changelog.yaml', 'requirements.txt', '.ansible-lint',
-    'meta/runtime.yml', 'meta/execution-environment.yml', 'docs/docsite/links.yml',
+    'meta/runtime.yml', 'meta/execution-environment.yml', 'docs/docsite/links.yml', 'docs/api-assumptions.md',
     'plugins/modules/exotel_trunk.py', 'plugins/module_utils/_client.py', 'plugins/doc_fragments/exotel.py',
     'plugins/filter/sip_trunk_inputs.py', 'roles/sip_trunk/meta/argument_specs.yml', 'roles/sip_trunk/tasks/main.yml',
-    'playbooks/outbound.yml', 'awx/credential_type.yml',
+    'playbooks/outbound.yml', 'playbooks/live_check.yml', 'playbooks/export.yml', 'awx/credential_type.yml',
     'tests/simulator/exotel_simulator.py', 'tests/simulator/README.md',
 ]
 
