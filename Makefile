@@ -39,7 +39,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: all demo test suite suite-strict unit integration molecule sanity lint layout venv venvs venv-release \
+.PHONY: all demo test suite suite-strict unit integration molecule sanity lint mutation layout venv venvs venv-release \
         changelog changelog-check docs docs-lint build import-check bench clean \
         $(foreach v,$(MATRIX),venv-$(v) sanity-$(v) unit-$(v) smoke-$(v) matrix-$(v)) matrix
 
@@ -195,6 +195,10 @@ import-check: build
 	PATH=$(RBIN):$$PATH $(RBIN)/python tests/release/import_check.py $(TARBALL) $(BUILD)/importer
 
 # ---------------------------------------------------------------- other
+
+# Mutation testing (tests/mutation/): long, so not part of `make test`; results in tests/mutation/results.md.
+mutation: venv
+	tests/mutation/run.sh
 
 bench: venv layout
 	$(BIN)/python tests/bench/bench.py

@@ -10,6 +10,7 @@ import sys
 import tempfile
 
 import pytest
+from hypothesis import HealthCheck, settings as hypothesis_settings
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTIONS = os.path.join(REPO, 'build', 'collections')
@@ -33,6 +34,20 @@ API_KEY = 'exoteltest'
 API_TOKEN = 'a1b2c3d4e5f6g7h8i9j0'
 RECAP_RE = re.compile(r'^(?P<host>\S+)\s+: ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)'
                       r'\s+failed=(?P<failed>\d+)\s+skipped=(?P<skipped>\d+)', re.M)
+
+
+# Property tests (hypothesis) are deterministic and quick: the same examples on every run and in CI
+# (derandomize), a modest number of them, no per-example deadline (the simulator-backed properties
+# make HTTP requests on a shared machine). HYPOTHESIS_PROFILE=thorough draws more, for a local hunt;
+# HYPOTHESIS_PROFILE=mutation fewer (tests/mutation/run.sh).
+hypothesis_settings.register_profile('exotel', derandomize=True, deadline=None, max_examples=40,
+                                     suppress_health_check=[HealthCheck.too_slow], database=None)
+# `make mutation` runs the unit tests once per mutant: fewer examples, same determinism.
+hypothesis_settings.register_profile('mutation', derandomize=True, deadline=None, max_examples=12,
+                                     suppress_health_check=[HealthCheck.too_slow], database=None)
+hypothesis_settings.register_profile('thorough', deadline=None, max_examples=2000,
+                                     suppress_health_check=[HealthCheck.too_slow], database=None)
+hypothesis_settings.load_profile(os.environ.get('HYPOTHESIS_PROFILE', 'exotel'))
 
 
 # The simulator profile the suites run against: `default`, or `strict` (the harsher reading of
