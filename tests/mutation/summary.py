@@ -1,10 +1,12 @@
 """Print the score of the last `make mutation` run (run from build/mutation).
 
-The score leaves out the mutants listed in tests/mutation/equivalent.txt (one mutant name a line,
-then `#` and why it is equivalent: no test can tell it from the original).
+The score leaves out the mutants listed in tests/mutation/equivalent.d/*.txt, one file per area of
+module_utils (one mutant name a line, then `#` and why it is equivalent: no test can tell it from
+the original).
 """
 
 import collections
+import glob
 import os
 import re
 import subprocess
@@ -16,11 +18,12 @@ MUTMUT = os.path.join(os.path.dirname(sys.executable), 'mutmut')
 
 def equivalents():
     names = {}
-    with open(os.path.join(HERE, 'equivalent.txt'), encoding='utf-8') as stream:
-        for line in stream:
-            name, _sep, why = line.partition('#')
-            if name.strip():
-                names[name.strip()] = why.strip()
+    for path in sorted(glob.glob(os.path.join(HERE, 'equivalent.d', '*.txt'))):
+        with open(path, encoding='utf-8') as stream:
+            for line in stream:
+                name, _sep, why = line.partition('#')
+                if name.strip():
+                    names[name.strip()] = why.strip()
     return names
 
 
