@@ -668,6 +668,14 @@ def test_a_trunk_deleted_elsewhere_makes_the_lookup_list_again(shared_cache):
     assert sorted(shared_cache.get()) == ['beta']
 
 
+def test_a_trunk_recreated_elsewhere_is_found_in_the_new_listing(shared_cache):
+    recreated = dict(TRUNK_A, trunk_sid='tr7')
+    client, session, _sleeps = cached_client(page([TRUNK_A]), not_found(), page([recreated]))
+    assert client.find_trunk_by_name('alpha') == recreated
+    assert sent(session) == [LIST_TRUNKS, confirm('tr1'), LIST_TRUNKS]
+    assert shared_cache.get() == {'alpha': recreated}
+
+
 def test_a_listing_for_a_duplicate_trunk_is_shared(shared_cache):
     client, session, _sleeps = cached_client(duplicate(), page([TRUNK_A, TRUNK_B]), page([TRUNK_B]))
     assert client.create_trunk('alpha', 'ANY-ANY', 'exoteltest.pstn.exotel.com') == (TRUNK_A, False)
