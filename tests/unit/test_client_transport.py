@@ -331,6 +331,13 @@ def expected_authorization(key, token):
     return 'Basic %s' % base64.b64encode(('%s:%s' % (key, token)).encode('utf-8')).decode('ascii')
 
 
+def test_without_requests_the_client_says_what_is_missing(monkeypatch):
+    monkeypatch.setattr(c, 'HAS_REQUESTS', False)
+    with pytest.raises(RuntimeError) as info:
+        c.ExotelClient(SID, KEY, TOKEN, BASE, session=FakeSession(), pacer='process')
+    assert str(info.value) == 'the requests library is required'
+
+
 def test_a_read_sends_exactly_the_auth_accept_and_agent_headers_with_the_defaults():
     client, session, _sleeps = client_with(ok({'id': 1}))
     assert client.call('GET', 'trunks', params={'page_size': 50}) == {'id': '1'}
@@ -759,3 +766,52 @@ def test_warnings_come_cache_first_then_waits(tmp_path, monkeypatch):
     warnings = client.warnings()
     assert len(warnings) == 2 and warnings[1] == 'waited 2 s for the API rate limit (1 answer of 429)'
     assert warnings[0].startswith('The shared trunk directory cache cannot be used')
+
+
+def test_a_lost_post_is_sent_again_after_the_ordinary_backoff_not_the_rate_limit_one(upper_backoff):
+    # pylint: disable=unused-argument
+    client, session, sleeps = client_with(EXC.ConnectionError('Connection reset by peer'),
+                                          Answer(200, {'response': []}), ok({'trunk_sid': 'tr1', 'trunk_name': 't'}),
+                                          trunk_cache='off')
+    assert client.create_trunk('t', 'ANY-ANY', 'x.pstn.exotel.com') == ({'trunk_sid': 'tr1', 'trunk_name': 't'}, True)
+    assert [s['method'] for s in session.sent] == ['POST', 'GET', 'POST']
+    assert sleeps == [0.5]
+
+
+# ------------------------------------------------------------------------------ what is shared, and by whom
+
+def pacer_records(state):
+    return sorted(name for name in (p.name for p in state.iterdir()) if name.startswith('pacer-'))
+
+
+def test_the_shared_pacer_keeps_one_budget_per_host_and_account(tmp_path, monkeypatch):
+    state = tmp_path / 'state'
+    monkeypatch.setenv('EXOTEL_STATE_DIR', str(state))
+    for sid, url in (('acme1', BASE), ('acme2', BASE), ('acme1', 'https://api.exotel.com'), ('acme1', BASE)):
+        client = c.ExotelClient(sid, KEY, TOKEN, url, session=FakeSession(ok(None)), sleep=lambda s: None)
+        client.call('GET', 'trunks')
+    assert len(pacer_records(state)) == 3
+
+
+def test_the_trunk_cache_of_one_account_is_not_read_by_another(tmp_path, monkeypatch):
+    monkeypatch.setenv('EXOTEL_STATE_DIR', str(tmp_path / 'state'))
+    first = c.ExotelClient('acme1', KEY, TOKEN, BASE, session=FakeSession(), pacer='process', trunk_cache='shared')
+    first.trunk_cache.put([{'trunk_name': 'main', 'trunk_sid': 'tr1'}])
+    assert first.trunk_cache.get() == {'main': {'trunk_name': 'main', 'trunk_sid': 'tr1'}}
+    other = c.ExotelClient('acme2', KEY, TOKEN, BASE, session=FakeSession(), pacer='process', trunk_cache='shared')
+    assert other.trunk_cache.get() is None
+
+
+def test_pacing_sleeps_through_the_injected_sleep(monkeypatch):
+    monkeypatch.setenv('EXOTEL_RATE_WINDOW', '0.05')
+    client, _session, sleeps = client_with(ok(None), ok(None), rate_limit=1)
+    client.call('GET', 'trunks')
+    client.call('GET', 'trunks')
+    assert len(sleeps) == 1 and 0 < sleeps[0] <= 0.05
+    assert client.pacer.waited == sleeps[0]
+
+
+def test_a_base_url_loses_only_its_trailing_slashes():
+    client, session, _sleeps = client_with(ok(None), base_url='https://gw.example/X//')
+    client.call('GET', 'trunks')
+    assert session.sent[0]['url'] == 'https://gw.example/X/v2/accounts/exoteltest/trunks'
