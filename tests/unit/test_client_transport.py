@@ -359,9 +359,8 @@ def test_a_write_sends_its_body_as_json_and_later_reads_do_not_inherit_the_conte
     assert json.loads(post['data']) == {'trunk_name': 'a'}
     assert (put['data'], put['headers']['Content-Type']) == ('{}', 'application/json')
     assert 'Content-Type' not in get['headers'] and get['data'] is None
-    assert [s['url'] for s in session.sent] == [BASE + '/v2/accounts/exoteltest/trunks',
-                                                 BASE + '/v2/accounts/exoteltest/trunks/x',
-                                                 BASE + '/v2/accounts/exoteltest/trunks']
+    account = BASE + '/v2/accounts/exoteltest/'
+    assert [s['url'] for s in session.sent] == [account + 'trunks', account + 'trunks/x', account + 'trunks']
     assert set((s['timeout'], s['verify']) for s in session.sent) == {(7, False)}
 
 
@@ -412,13 +411,15 @@ def test_retry_after_is_the_delay_never_below_zero(retry_after, expected):
     assert client._retry_delay(9, retry_after, True) == expected  # pylint: disable=protected-access
 
 
-def test_an_unreadable_retry_after_falls_back_to_the_backoff(upper_backoff):  # pylint: disable=unused-argument
+@pytest.mark.usefixtures('upper_backoff')
+def test_an_unreadable_retry_after_falls_back_to_the_backoff():
     client, _session, _sleeps = client_with(backoff_base=1)
     assert client._retry_delay(1, 'soon', True) == 20.0  # pylint: disable=protected-access
     assert client._retry_delay(1, [], False) == 2.0  # pylint: disable=protected-access
 
 
-def test_a_failing_read_is_tried_max_retries_plus_one_times(upper_backoff):  # pylint: disable=unused-argument
+@pytest.mark.usefixtures('upper_backoff')
+def test_a_failing_read_is_tried_max_retries_plus_one_times():
     client, session, sleeps = client_with(*[refusal(503, 503, message='Unavailable')] * 3, max_retries=2)
     error = raised(client)
     assert len(session.sent) == 3 and sleeps == [0.5, 1.0]
@@ -431,8 +432,8 @@ def test_a_failing_read_is_tried_max_retries_plus_one_times(upper_backoff):  # p
 
 
 @pytest.mark.parametrize('retry_max_wait, attempts', [(1.5, 3), (1.4, 2)])
-def test_retries_stop_before_the_total_wait_would_exceed_retry_max_wait(upper_backoff, retry_max_wait, attempts):
-    # pylint: disable=unused-argument
+@pytest.mark.usefixtures('upper_backoff')
+def test_retries_stop_before_the_total_wait_would_exceed_retry_max_wait(retry_max_wait, attempts):
     client, session, _sleeps = client_with(*[refusal(503, 503)] * 3, max_retries=10, retry_max_wait=retry_max_wait)
     error = raised(client)
     assert len(session.sent) == attempts
@@ -450,7 +451,8 @@ def test_by_default_a_task_waits_at_most_300_seconds(retry_after, attempts):
     assert sleeps == [float(retry_after)] * (attempts - 1)
 
 
-def test_by_default_five_retries_start_at_half_a_second(upper_backoff):  # pylint: disable=unused-argument
+@pytest.mark.usefixtures('upper_backoff')
+def test_by_default_five_retries_start_at_half_a_second():
     sleeps = []
     session = FakeSession(*[refusal(502, 502)] * 7)
     client = c.ExotelClient(SID, KEY, TOKEN, BASE, session=session, sleep=sleeps.append, pacer='process')
@@ -483,8 +485,8 @@ def test_a_429_inside_a_200_that_is_never_lifted_says_what_the_limit_is():
     (EXC.ConnectionError('Connection refused'), 'connection refused'),
     (EXC.ReadTimeout('read timed out'), 'a timeout'),
 ])
-def test_a_read_is_retried_after_a_transport_failure_named_by_its_cause(upper_backoff, exc, reason):
-    # pylint: disable=unused-argument
+@pytest.mark.usefixtures('upper_backoff')
+def test_a_read_is_retried_after_a_transport_failure_named_by_its_cause(exc, reason):
     client, _session, sleeps = client_with(exc, ok({'id': 1}))
     assert client.call('GET', 'trunks') == {'id': '1'}
     assert sleeps == [0.5] and client.stats.retried == {reason: 1}
@@ -652,7 +654,8 @@ def test_secrets_are_replaced_in_the_message_and_every_field():
     client, _session, _sleeps = client_with(refusal(400, 400, 1001, 'bad s3cret', 'token ' + TOKEN))
     client.register_secret('s3cret')
     error = raised(client, 'POST')
-    assert error.message == 'Exotel API POST trunks failed: HTTP 400, code 400 (error 1001): bad ********; token ********'
+    assert error.message == ('Exotel API POST trunks failed: HTTP 400, code 400 (error 1001): '
+                             'bad ********; token ********')
     assert (error.error_message, error.description) == ('bad ********', 'token ********')
 
 
@@ -673,8 +676,8 @@ def test_redact_leaves_what_is_not_text():
 
 def test_a_failed_list_entry_stops_the_read_with_its_code_and_detail():
     entries = [{'code': 200, 'status': 'success', 'data': {'id': 1}},
-               {'code': '500', 'status': 'failure', 'error_data': {'code': '1500', 'message': 'Internal',
-                                                                    'description': 'db down'}}]
+               {'code': '500', 'status': 'failure',
+                'error_data': {'code': '1500', 'message': 'Internal', 'description': 'db down'}}]
     client, _session, _sleeps = client_with(Answer(200, {'response': entries}))
     with pytest.raises(c.ExotelError) as info:
         client.list_all('trunks/t/phone-numbers')
@@ -768,8 +771,8 @@ def test_warnings_come_cache_first_then_waits(tmp_path, monkeypatch):
     assert warnings[0].startswith('The shared trunk directory cache cannot be used')
 
 
-def test_a_lost_post_is_sent_again_after_the_ordinary_backoff_not_the_rate_limit_one(upper_backoff):
-    # pylint: disable=unused-argument
+@pytest.mark.usefixtures('upper_backoff')
+def test_a_lost_post_is_sent_again_after_the_ordinary_backoff_not_the_rate_limit_one():
     client, session, sleeps = client_with(EXC.ConnectionError('Connection reset by peer'),
                                           Answer(200, {'response': []}), ok({'trunk_sid': 'tr1', 'trunk_name': 't'}),
                                           trunk_cache='off')
