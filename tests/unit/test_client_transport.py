@@ -379,6 +379,7 @@ def test_requests_and_writes_are_counted():
     ('https://elsewhere.example/v2/accounts/other/trunks?offset=1', '/v2/accounts/exoteltest/trunks?offset=1'),
     ('/v2/accounts/other', '/v2/accounts/exoteltest'),
     ('trunks?', '/v2/accounts/exoteltest/trunks'),
+    ('/X-trunks', '/v2/accounts/exoteltest/X-trunks'),
 ])
 def test_every_path_is_sent_to_the_configured_host_and_account(path, url):
     client, session, _sleeps = client_with(ok(None))
@@ -818,3 +819,21 @@ def test_a_base_url_loses_only_its_trailing_slashes():
     client, session, _sleeps = client_with(ok(None), base_url='https://gw.example/X//')
     client.call('GET', 'trunks')
     assert session.sent[0]['url'] == 'https://gw.example/X/v2/accounts/exoteltest/trunks'
+
+
+@pytest.mark.parametrize('status', [429, 503])
+def test_a_retried_answer_that_is_not_the_envelope_is_shown_when_given_up(status):
+    client, _session, _sleeps = client_with(Answer(status, text='<html>Busy</html>'), max_retries=0)
+    assert raised(client).message == (
+        "Exotel API GET trunks returned HTTP %s with a body that is not the API's JSON envelope (a proxy or gateway "
+        "error page?): <html>Busy</html>%s" % (status, GAVE_UP_ONCE))
+
+
+def test_rate_limit_waits_add_up_over_several_429s():
+    client, _session, sleeps = client_with(Answer(429, {'response': {'code': 429}}, headers={'Retry-After': '2'}),
+                                           Answer(429, {'response': {'code': 429}}, headers={'Retry-After': '3'}),
+                                           ok(None))
+    client.call('GET', 'trunks')
+    assert sleeps == [2.0, 3.0]
+    assert client.figures() == {'requests': 3, 'writes': 0, 'retries': 2, 'rate_limited': 2, 'waited_seconds': 5.0}
+    assert client.warnings() == ['waited 5 s for the API rate limit (2 answers of 429)']
