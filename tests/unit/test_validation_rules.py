@@ -117,6 +117,7 @@ def test_an_api_url_with_more_than_a_base_is_refused_with_the_rule(url):
 @pytest.mark.parametrize('url, expected', [
     ('https://api.exotel.com//', 'https://api.exotel.com'),
     ('http://127.0.0.1:8080/v1/', 'http://127.0.0.1:8080/v1'),
+    ('http://127.0.0.1:8080/X/', 'http://127.0.0.1:8080/X'),
 ])
 def test_an_api_url_loses_its_trailing_slashes_only(url, expected):
     assert v.validate_api_url(url) == expected
@@ -199,6 +200,11 @@ def test_an_acl_entry_names_the_options_it_is_given():
     assert str(err) == 'acl[2].mask conflicts with the /24 suffix of acl[2].ip 203.0.113.0/24 (got 16)'
     assert refusal(v.normalize_acl_entry, '203.0.113.0', 8, 'acl[2].ip', 'acl[2].mask').option == 'acl[2].mask'
     assert refusal(v.normalize_acl_entry, '203.0.113.0/8', None, 'acl[2].ip', 'acl[2].mask').option == 'acl[2].ip'
+    assert refusal(v.normalize_acl_entry, '203.0.113.0/24', 8, 'acl[2].ip', 'acl[2].mask').option == 'acl[2].mask'
+    assert str(refusal(v.normalize_acl_entry, '203.0.113/24', None, 'acl[2].ip', 'acl[2].mask')) == (
+        "acl[2].ip must be a valid IPv4 address (four numbers 0-255) (got '203.0.113')")
+    assert str(refusal(v.normalize_acl_entry, 203, None, 'acl[2].ip', 'acl[2].mask')) == (
+        'acl[2].ip must be a string, not int (got 203)')
 
 
 def test_an_ip_is_in_an_acl_network_given_by_any_of_its_addresses():
@@ -290,8 +296,14 @@ def test_other_host_names_are_refused_as_not_fully_qualified(host):
     assert str(refusal(v.build_destination, host)) == 'host %s (got %r)' % (HOST_RULE, host)
 
 
-def test_a_host_name_is_lower_cased():
-    assert v.build_destination('SIP.Example.COM') == 'sip.example.com:5061;transport=tls'
+@pytest.mark.parametrize('host', ['SIP.Example.COM', 'SIP.EXAMPLE.COM'])
+def test_a_host_name_is_lower_cased(host):
+    assert v.build_destination(host) == 'sip.example.com:5061;transport=tls'
+
+
+def test_a_destination_host_that_is_not_a_string_is_refused_with_its_type():
+    assert str(refusal(v.build_destination, 5060, option='destinations[0].host')) == (
+        'destinations[0].host must be a string, not int (got 5060)')
 
 
 @pytest.mark.parametrize('port', [1, 65535])
@@ -617,6 +629,12 @@ def test_a_missing_setting_value_is_refused():
     assert str(refusal(v.validate_setting, 'trunk_external_alias', None)) == (
         'settings.trunk_external_alias must be set')
     assert str(refusal(v.validate_setting, 'trunk_external_alias', None, 'name')) == 'value must be set'
+
+
+def test_an_unknown_setting_lists_every_known_one_sorted(monkeypatch):
+    monkeypatch.setitem(v.SETTING_VALIDATORS, 'a_later_setting', v.validate_trunk_name)
+    assert str(refusal(v.validate_setting, 'caller_id', '+919876543210')) == (
+        "settings names an unknown setting; known settings: a_later_setting, trunk_external_alias (got 'caller_id')")
 
 
 def test_an_unknown_setting_lists_the_known_ones():
