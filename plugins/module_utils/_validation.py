@@ -113,7 +113,7 @@ def validate_nso_code(value, option='nso_code'):
 def validate_domain_name(value, option='domain_name'):
     _require_string(value, option)
     _validate_hostname(value, option)
-    if not value.lower().endswith(DOMAIN_SUFFIX) or value.lower() == DOMAIN_SUFFIX[1:]:
+    if not value.lower().endswith(DOMAIN_SUFFIX):
         raise ValidationError(option, 'must end with %s, e.g. <account_sid>%s (the API refuses other domains: '
                               '"Domain name should end with %s")' % (DOMAIN_SUFFIX, DOMAIN_SUFFIX, DOMAIN_SUFFIX), value)
     return value
