@@ -70,11 +70,14 @@ def test_a_view_without_api_id_holds_only_identity_and_fields():
      {'id': 7, 'phone_number': NUMBER_A, 'mode': 'pstn'}),
     (entries.PhoneNumbers(), {'id': 7, 'phone_number': NUMBER_A, 'mode': 'flow'},
      {'id': 7, 'phone_number': NUMBER_A, 'mode': 'flow'}),
-    (entries.WhitelistedIps(), {'id': 8, 'ip': '44.248.146.11', 'mask': None}, {'id': 8, 'ip': '44.248.146.11', 'mask': 32}),
-    (entries.WhitelistedIps(), {'id': 8, 'ip': '44.248.146.0', 'mask': '24'}, {'id': 8, 'ip': '44.248.146.0', 'mask': 24}),
+    (entries.WhitelistedIps(), {'id': 8, 'ip': '44.248.146.11', 'mask': None},
+     {'id': 8, 'ip': '44.248.146.11', 'mask': 32}),
+    (entries.WhitelistedIps(), {'id': 8, 'ip': '44.248.146.0', 'mask': '24'},
+     {'id': 8, 'ip': '44.248.146.0', 'mask': 24}),
     (entries.Destinations(), {'id': 9, 'destination': 'SIP:Sip.Example.com:5061;transport=TLS'},
      {'id': 9, 'destination': 'sip:sip.example.com:5061;transport=tls', 'priority': 0, 'weight': 1}),
-    (entries.Destinations(), {'id': 9, 'destination': 'a.example.com:5060;transport=tcp', 'priority': '2', 'weight': '5'},
+    (entries.Destinations(),
+     {'id': 9, 'destination': 'a.example.com:5060;transport=tcp', 'priority': '2', 'weight': '5'},
      {'id': 9, 'destination': 'sip:a.example.com:5060;transport=tcp', 'priority': 2, 'weight': 5}),
     (entries.DigestCredentials(), {'id': 3, 'user_name': 'bot', 'friendly_name': None, 'password': 'x'},
      {'id': 3, 'user_name': 'bot', 'friendly_name': None}),
@@ -95,7 +98,8 @@ def test_a_field_left_unset_is_not_compared_and_a_set_one_is():
 
 def test_check_mode_predicts_a_new_entry_with_defaults_and_the_desired_fields():
     destinations = entries.Destinations()
-    assert destinations.predict({'destination': 'Sip.Example.com:5061;transport=tls', 'priority': None, 'weight': 3}) == {
+    desired = {'destination': 'Sip.Example.com:5061;transport=tls', 'priority': None, 'weight': 3}
+    assert destinations.predict(desired) == {
         'id': None, 'destination': 'sip:sip.example.com:5061;transport=tls', 'priority': 0, 'weight': 3}
     assert entries.WhitelistedIps().predict({'ip': '44.248.146.0', 'mask': 24}) == {
         'id': None, 'ip': '44.248.146.0', 'mask': 24}
@@ -119,7 +123,8 @@ def test_the_diff_view_leaves_out_only_the_api_id():
 
 def test_a_destination_is_keyed_by_its_canonical_form():
     destinations = entries.Destinations()
-    assert destinations.key({'destination': 'SIP:Sip.Example.com:5061;transport=TLS'}) == 'sip.example.com:5061;transport=tls'
+    key = destinations.key({'destination': 'SIP:Sip.Example.com:5061;transport=TLS'})
+    assert key == 'sip.example.com:5061;transport=tls'
 
 
 # ------------------------------------------------------------------------------------------- parsing
@@ -134,12 +139,14 @@ def test_the_single_options_name_one_entry():
     numbers = entries.PhoneNumbers({'phone_number': NUMBER_A, 'mode': 'flow'})
     assert numbers.desired_entries() == [{'phone_number': NUMBER_A, 'mode': 'flow'}]
     assert numbers.single is True
-    assert entries.PhoneNumbers({'phone_number': NUMBER_A}).desired_entries() == [{'phone_number': NUMBER_A, 'mode': None}]
+    unmanaged = entries.PhoneNumbers({'phone_number': NUMBER_A}).desired_entries()
+    assert unmanaged == [{'phone_number': NUMBER_A, 'mode': None}]
 
 
 @pytest.mark.parametrize('entry_type, options, message, option', [
     (entries.PhoneNumbers, {'purge': True, 'phone_number': NUMBER_A},
-     'purge requires the list form numbers (purge makes that list exclusive; numbers: [] with purge removes every entry)',
+     'purge requires the list form numbers (purge makes that list exclusive; numbers: [] with purge removes every '
+     'entry)',
      'purge'),
     (entries.PhoneNumbers, {}, 'phone_number or numbers is required', 'phone_number'),
     (entries.WhitelistedIps, {}, 'ip or entries is required', 'ip'),
@@ -153,14 +160,15 @@ def test_the_single_options_name_one_entry():
      'settings must be a dictionary of setting name to value', 'settings'),
     (entries.TrunkSettings, {'settings': {'trunk_external_alias': 5}},
      'settings.trunk_external_alias must be a string (got 5)', 'settings.trunk_external_alias'),
-    (entries.TrunkSettings, {'name': 'trunk_external_alias'}, 'value is required with name when state=present', 'value'),
+    (entries.TrunkSettings, {'name': 'trunk_external_alias'}, 'value is required with name when state=present',
+     'value'),
     (entries.TrunkSettings, {'settings': {'caller_id': None}, 'state': 'absent'},
      "settings names an unknown setting; known settings: trunk_external_alias (got 'caller_id')", 'settings'),
     (entries.DigestCredentials, {'purge': True, 'user_name': 'bot'},
      'purge requires the list form credentials (purge makes that list exclusive; credentials: [] with purge removes '
      'every entry)', 'purge'),
 ])
-def test_options_that_name_no_valid_entry_are_refused_with_the_option_and_the_rule(entry_type, options, message, option):
+def test_options_naming_no_valid_entry_are_refused_with_the_option_and_the_rule(entry_type, options, message, option):
     assert validation_error(entry_type(options).desired_entries) == (message, option)
 
 
@@ -169,7 +177,8 @@ def test_a_host_destination_defaults_to_tls_and_a_destination_keeps_its_transpor
     assert built == [{'destination': 'sip.example.com:5061;transport=tls', 'priority': 2, 'weight': None}]
     tcp = entries.Destinations({'host': 'sip.example.com', 'port': 5080, 'transport': 'tcp'}).desired_entries()
     assert tcp == [{'destination': 'sip.example.com:5080;transport=tcp', 'priority': None, 'weight': None}]
-    given = entries.Destinations({'destination': 'SIP:sip.example.com:5060;transport=tcp', 'weight': 4}).desired_entries()
+    given = entries.Destinations({'destination': 'SIP:sip.example.com:5060;transport=tcp', 'weight': 4})
+    given = given.desired_entries()
     assert given == [{'destination': 'sip.example.com:5060;transport=tcp', 'priority': None, 'weight': 4}]
     assert entries.Destinations({'host': 'h'}).single_option == 'host'
     assert entries.Destinations({'destination': 'h'}).single_option == 'destination'
@@ -191,7 +200,8 @@ def test_settings_to_remove_need_no_value():
 
 
 def test_a_setting_value_is_validated_under_the_option_that_gave_it():
-    assert validation_error(entries.TrunkSettings({'name': 'trunk_external_alias', 'value': '123'}).desired_entries)[1] == 'value'
+    settings = entries.TrunkSettings({'name': 'trunk_external_alias', 'value': '123'})
+    assert validation_error(settings.desired_entries)[1] == 'value'
 
 
 def test_a_credential_from_the_single_options():
@@ -225,8 +235,8 @@ def test_which_errors_refuse_one_entry(error, refused):
 def test_an_error_summary_falls_back_to_the_message():
     assert entries.error_summary(ExotelError('the message', api_code=1002, description='the description')) == {
         'api_code': 1002, 'description': 'the description'}
-    assert entries.error_summary(ExotelError('the message', api_code=1002)) == {'api_code': 1002,
-                                                                               'description': 'the message'}
+    assert entries.error_summary(ExotelError('the message', api_code=1002)) == {
+        'api_code': 1002, 'description': 'the message'}
 
 
 def test_creates_go_on_past_a_refused_entry():
@@ -327,8 +337,9 @@ def test_settings_are_set_in_one_request_and_an_answer_without_data_is_the_reque
     assert settings.create_entries(api, 'tr1', wanted) == [
         (wanted[0], {'name': 'a_setting', 'value': 'x'}, None),
         (wanted[1], None, {'api_code': 1002, 'description': 'no'})]
-    assert settings.update_entry(api, 'tr1', {'name': 'a_setting', 'value': 'x'}, {'name': 'a_setting', 'value': 'z'}) == {
-        'name': 'a_setting', 'value': 'z'}
+    current = {'name': 'a_setting', 'value': 'x'}
+    updated = settings.update_entry(api, 'tr1', current, {'name': 'a_setting', 'value': 'z'})
+    assert updated == {'name': 'a_setting', 'value': 'z'}
     settings.delete_entry(api, 'tr1', {'name': 'a_setting', 'value': 'z'})
     assert settings.read(api, 'tr1') == []
     assert api.calls == [('set_settings', 'tr1', {'a_setting': 'x', 'b_setting': 'y'}),
@@ -346,7 +357,8 @@ def test_a_setting_answer_with_data_is_read_from_the_data():
     ('on_create', {'user_name': 'bot', 'password': 'Pw_2', 'friendly_name': 'Bot'}, {'friendly_name': 'Bot'}),
     ('always', {'user_name': 'bot', 'password': 'Pw_2', 'friendly_name': None}, {'password': 'Pw_2'}),
     ('always', {'user_name': 'bot', 'password': None, 'friendly_name': 'Bot'}, {'friendly_name': 'Bot'}),
-    ('always', {'user_name': 'bot', 'password': 'Pw_2', 'friendly_name': 'Bot'}, {'friendly_name': 'Bot', 'password': 'Pw_2'}),
+    ('always', {'user_name': 'bot', 'password': 'Pw_2', 'friendly_name': 'Bot'},
+     {'friendly_name': 'Bot', 'password': 'Pw_2'}),
 ])
 def test_a_credential_update_sends_the_password_only_when_always(update_password, desired, fields):
     api = Api(update_credential={'id': 3})
@@ -410,13 +422,16 @@ def test_a_destination_review_without_ip_destinations_reads_nothing():
 
 def test_a_destination_review_reads_the_acl_and_vetoes_addresses_outside_it():
     api = Api(list_whitelisted_ips=[{'id': 1, 'ip': '44.248.146.0', 'mask': '24'}])
-    plan = plan_of(add=[{'destination': '52.66.10.20:5061;transport=tls'}, {'destination': '44.248.146.11:5061;transport=tls'},
-                        {'destination': '3.7.1.1:5060;transport=tcp'}, {'destination': '52.66.10.20:5060;transport=udp'}])
+    plan = plan_of(add=[{'destination': '52.66.10.20:5061;transport=tls'},
+                        {'destination': '44.248.146.11:5061;transport=tls'},
+                        {'destination': '3.7.1.1:5060;transport=tcp'},
+                        {'destination': '52.66.10.20:5060;transport=udp'}])
     assert entries.Destinations().review(plan, api, 'tr1', False, {}) == []
     assert api.calls == [('list_whitelisted_ips', 'tr1')]
     assert [(veto.option, str(veto)) for veto in plan.vetoes] == [(
         'destination', 'destination uses an IP that is not whitelisted on the trunk: add 3.7.1.1, 52.66.10.20 with '
-        'exotel.sip_trunking.exotel_trunk_acl first (the API refuses IP destinations outside the ACL; FQDNs need none)')]
+        'exotel.sip_trunking.exotel_trunk_acl first (the API refuses IP destinations outside the ACL; FQDNs need '
+        'none)')]
 
 
 def test_a_destination_review_in_check_mode_only_warns():
@@ -469,7 +484,8 @@ def test_a_settings_review_reads_no_numbers_without_an_alias_change_or_when_the_
 def test_a_credentials_review_vetoes_a_new_user_without_password_and_a_user_without_id():
     plan = plan_of(add=[{'user_name': 'new1', 'password': None}, {'user_name': 'ok', 'password': 'Pw_1'},
                         {'user_name': 'new2', 'password': None}],
-                   update=[({'id': None, 'user_name': 'old2'}, {'user_name': 'old2'}), ({'id': 4, 'user_name': 'x'}, {})],
+                   update=[({'id': None, 'user_name': 'old2'}, {'user_name': 'old2'}),
+                           ({'id': 4, 'user_name': 'x'}, {})],
                    remove=[{'id': None, 'user_name': 'old1'}, {'id': 5, 'user_name': 'y'}])
     assert entries.DigestCredentials().review(plan, Api(), 'tr1', False, {}) == []
     assert [(veto.option, str(veto)) for veto in plan.vetoes] == [
@@ -495,9 +511,11 @@ def test_a_trunk_record_leaves_out_the_sub_resource_links():
 def test_gathered_entries_are_views_sorted_by_identity():
     api = Api(list_phone_numbers=[{'id': 2, 'phone_number': NUMBER_A, 'mode': None},
                                   {'id': 1, 'phone_number': NUMBER_B, 'mode': 'flow'}],
-              list_whitelisted_ips=[{'id': 3, 'ip': '52.66.10.0', 'mask': 28}, {'id': 4, 'ip': '3.7.1.1', 'mask': None}])
+              list_whitelisted_ips=[{'id': 3, 'ip': '52.66.10.0', 'mask': 28},
+                                    {'id': 4, 'ip': '3.7.1.1', 'mask': None}])
     assert entries.gather_entries(api, 'tr1', ['numbers', 'acl']) == {
-        'numbers': [{'id': 1, 'phone_number': NUMBER_B, 'mode': 'flow'}, {'id': 2, 'phone_number': NUMBER_A, 'mode': 'pstn'}],
+        'numbers': [{'id': 1, 'phone_number': NUMBER_B, 'mode': 'flow'},
+                    {'id': 2, 'phone_number': NUMBER_A, 'mode': 'pstn'}],
         'whitelisted_ips': [{'id': 4, 'ip': '3.7.1.1', 'mask': 32}, {'id': 3, 'ip': '52.66.10.0', 'mask': 28}]}
     assert api.calls == [('list_phone_numbers', 'tr1'), ('list_whitelisted_ips', 'tr1')]
     assert sorted(entries.GATHERABLE) == ['acl', 'credentials', 'destinations', 'numbers', 'settings']
