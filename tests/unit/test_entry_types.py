@@ -88,6 +88,10 @@ def test_the_view_of_an_api_row_fills_defaults_and_normalises(entry_type, row, v
     assert entry_type.view(row) == view
 
 
+def test_only_the_mode_of_a_number_row_reads_a_missing_value_as_pstn():
+    assert entries.PhoneNumbers().view({'id': 7, 'mode': None}) == {'id': 7, 'phone_number': None, 'mode': 'pstn'}
+
+
 def test_a_field_left_unset_is_not_compared_and_a_set_one_is():
     numbers = entries.PhoneNumbers()
     current = {'id': 1, 'phone_number': NUMBER_A, 'mode': 'flow'}
@@ -202,6 +206,14 @@ def test_settings_to_remove_need_no_value():
 def test_a_setting_value_is_validated_under_the_option_that_gave_it():
     settings = entries.TrunkSettings({'name': 'trunk_external_alias', 'value': '123'})
     assert validation_error(settings.desired_entries)[1] == 'value'
+    unknown = entries.TrunkSettings({'name': 'caller_id', 'value': NUMBER_A})
+    assert validation_error(unknown.desired_entries) == (
+        "value names an unknown setting; known settings: trunk_external_alias (got 'caller_id')", 'value')
+
+
+def test_a_malformed_destination_is_refused_under_the_destination_option():
+    message, option = validation_error(entries.Destinations({'destination': 'sip.example.com'}).desired_entries)
+    assert option == 'destination' and message.startswith('destination must look like host:port;transport=tls')
 
 
 def test_a_credential_from_the_single_options():
@@ -435,10 +447,11 @@ def test_a_destination_review_reads_the_acl_and_vetoes_addresses_outside_it():
 
 
 def test_a_destination_review_in_check_mode_only_warns():
-    plan = plan_of(add=[{'destination': '52.66.10.20:5061;transport=tls'}])
+    plan = plan_of(add=[{'destination': '52.66.10.20:5061;transport=tls'},
+                        {'destination': '3.7.1.1:5061;transport=tls'}])
     warnings = entries.Destinations().review(plan, Api(list_whitelisted_ips=[]), 'tr1', True, {})
-    assert warnings == ['52.66.10.20 not whitelisted on the trunk yet; outside check mode this fails unless an earlier '
-                        'task adds it with exotel.sip_trunking.exotel_trunk_acl.']
+    assert warnings == ['3.7.1.1, 52.66.10.20 not whitelisted on the trunk yet; outside check mode this fails unless '
+                        'an earlier task adds it with exotel.sip_trunking.exotel_trunk_acl.']
     assert plan.vetoes == []
 
 
