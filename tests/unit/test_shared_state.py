@@ -607,3 +607,54 @@ def test_the_shared_pacer_sleeps_through_the_given_sleep(monkeypatch, state_dir)
         p.wait()
     assert 59.0 < raised.value.args[0] <= 60.0
 
+
+
+class TwoNaps:
+    """A per-process pacer that sleeps twice for every request."""
+
+    def __init__(self, limit, window, sleep):
+        self.limit, self.window, self.sleep = limit, window, sleep
+
+    def wait(self):
+        self.sleep(1.5)
+        self.sleep(0.5)
+
+
+def test_the_process_pacer_counts_every_sleep_of_every_wait():
+    slept = []
+    p = ProcessPacer(TwoNaps, limit=3, window=9.0, sleep=slept.append)
+    assert (p._pacer.limit, p._pacer.window) == (3, 9.0)  # pylint: disable=protected-access
+    assert [p.wait(), p.wait()] == [2.0, 2.0]
+    assert p.waited == 4.0 and slept == [1.5, 0.5, 1.5, 0.5]
+
+
+def test_the_process_pacer_keeps_its_window():
+    slept = []
+    p = ProcessPacer(_client.RequestPacer, limit=1, window=2.0, sleep=slept.append)
+    p.wait()
+    waited = p.wait()
+    assert 1.0 < waited <= 2.0 and slept == [waited]
+
+
+def test_a_pacer_that_fell_back_is_not_shared(fake, tmp_path):
+    (tmp_path / 'file').write_text('')
+    assert pacer(fake, str(tmp_path / 'file' / 'state')).shared is False
+
+
+def test_forgetting_a_trunk_the_listing_lacks_changes_nothing(state_dir):
+    clock = Clock()
+    c = cache(clock, state_dir)
+    c.put([ALPHA])
+    c.forget('ghost')
+    clock.now += 1
+    c.put([ALPHA], listed_at=clock.now - 2)
+    assert c.get() == {'alpha': ALPHA}
+
+
+def test_an_unusable_cache_keeps_its_first_reason(tmp_path):
+    (tmp_path / 'file').write_text('')
+    c = cache(Clock(), str(tmp_path / 'file' / 'state'))
+    reason = c.warning
+    with c.refresh_lock() as locked:
+        assert locked is False
+    assert c.warning == reason
