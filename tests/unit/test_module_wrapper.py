@@ -9,9 +9,11 @@ import io
 import json
 
 import pytest
+import yaml
 
 from ansible.module_utils.common import warnings
 
+from ansible_collections.exotel.sip_trunking.plugins.doc_fragments.exotel import ModuleDocFragment
 from ansible_collections.exotel.sip_trunking.plugins.module_utils import _module
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._client import ExotelError
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import ExotelModule, TrunkReference
@@ -93,6 +95,32 @@ def outcome(args, work=None, spec=None, check_mode=False, **kwargs):
 
 # ------------------------------------------------------------------------- options and defaults
 
+def documented(fragment):
+    return yaml.safe_load(fragment)['options']
+
+
+@pytest.mark.parametrize('spec, fragments', [
+    (_module.connection_argument_spec(), [ModuleDocFragment.DOCUMENTATION]),
+    (_module.TRUNK_ENTRIES_SPEC, [ModuleDocFragment.TRUNK_REFERENCE, ModuleDocFragment.ENTRY_STATE]),
+])
+def test_the_shared_options_are_declared_as_the_doc_fragments_document_them(spec, fragments):
+    """ansible-test sanity (validate-modules) holds the argument spec to the documentation: type, default, choices."""
+    docs = {}
+    for fragment in fragments:
+        docs.update(documented(fragment))
+    assert sorted(spec) == sorted(docs)
+    for name, option in docs.items():
+        declared = dict((key, spec[name][key]) for key in ('type', 'default', 'choices') if key in spec[name])
+        assert declared == dict((key, option[key]) for key in ('type', 'default', 'choices') if key in option), name
+
+
+def test_only_the_token_is_secret_and_the_key_says_so():
+    """A *key* option without an explicit no_log fails ansible-test sanity; the API key identifies, the token signs."""
+    spec = _module.connection_argument_spec()
+    assert [name for name, option in spec.items() if 'no_log' in option] == ['api_key', 'api_token']
+    assert (spec['api_key']['no_log'], spec['api_token']['no_log']) == (False, True)
+
+
 def test_connection_defaults():
     m = module(CONNECTION)
     client = m.client
@@ -161,7 +189,7 @@ def test_without_requests_the_task_fails_naming_the_library(monkeypatch):
     monkeypatch.setattr(_module, 'HAS_REQUESTS', False)
     monkeypatch.setattr(_module, 'REQUESTS_IMPORT_ERROR', ImportError('No module named requests'))
     result = outcome(CONNECTION)
-    assert result['failed'] is True and 'requests' in result['msg']
+    assert result['failed'] is True and '(requests)' in result['msg']
     assert result['exception'] == 'No module named requests'
 
 

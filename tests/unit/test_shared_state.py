@@ -636,9 +636,10 @@ def test_the_process_pacer_keeps_its_window():
     assert 1.0 < waited <= 2.0 and slept == [waited]
 
 
-def test_a_pacer_that_fell_back_is_not_shared(fake, tmp_path):
+def test_a_pacer_that_fell_back_or_is_disabled_is_not_shared(fake, tmp_path):
     (tmp_path / 'file').write_text('')
     assert pacer(fake, str(tmp_path / 'file' / 'state')).shared is False
+    assert pacer(fake, str(tmp_path / 'state'), limit=0).shared is False
 
 
 def test_forgetting_a_trunk_the_listing_lacks_changes_nothing(state_dir):
