@@ -553,7 +553,7 @@ def test_each_wait_returns_its_own_seconds(fake, state_dir):
     assert p.waited == 120.0
 
 
-@pytest.mark.parametrize('value, window', [('', 60.0), ('2.5', 2.5), ('1e3', 1000.0)])
+@pytest.mark.parametrize('value, window', [('', 60.0), ('0.5', 0.5), ('2.5', 2.5), ('1e3', 1000.0)])
 def test_rate_window_values(monkeypatch, value, window):
     monkeypatch.setenv('EXOTEL_RATE_WINDOW', value)
     assert rate_window() == window
