@@ -59,6 +59,9 @@ DOCUMENTATION_NETWORKS = tuple(
 )
 
 SHARED_ADDRESS_SPACE = ipaddress.ip_network('100.64.0.0/10')
+# Only these three are "private (RFC 1918)": Python's is_private also covers 0.0.0.0/8 and 240.0.0.0/4,
+# which a message must not call private.
+RFC1918_NETWORKS = tuple(ipaddress.ip_network(net) for net in ('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'))
 # [destination-public] Not routable on the internet, whatever this Python's ipaddress tables say: how
 # is_private/is_global classify 192.0.0.0/24 (IETF protocol assignments) and 198.18.0.0/15
 # (benchmarking) changed between Python releases; the API refuses them as destinations.
@@ -231,8 +234,8 @@ def never_matching_source_problem(ip):
         (address.is_loopback, 'a loopback address'),
         (address.is_link_local, 'a link-local address'),
         (address in SHARED_ADDRESS_SPACE, 'a carrier-grade NAT address (RFC 6598)'),
-        (address.is_private, 'a private address (RFC 1918)'),
-        (address.is_multicast or address.is_reserved or address.is_unspecified
+        (any(address in net for net in RFC1918_NETWORKS), 'a private address (RFC 1918)'),
+        (address.is_multicast or address.is_reserved or address.is_unspecified or address.is_private
          or any(address in net for net in NON_ROUTABLE_NETWORKS), 'not a unicast public address'),
     )
     for applies, what in reasons:
@@ -254,7 +257,7 @@ def _validate_hostname(host, option):
     # The top-level label is alphabetic and at least two letters long: no TLD has one letter.
     if len(host) > 253 or len(labels) < 2 or not all(HOSTNAME_LABEL_RE.match(label) for label in labels) \
             or not labels[-1].isalpha() or len(labels[-1]) < 2:
-        raise ValidationError(option, 'host must be a public IPv4 address or a fully qualified domain name', host)
+        raise ValidationError(option, 'must be a public IPv4 address or a fully qualified domain name', host)
     return host.lower()
 
 

@@ -469,6 +469,14 @@ def test_build_trunk_cache_reads_the_environment(monkeypatch, state_dir):
     assert build_trunk_cache(URL, SID, kind='off') is None
 
 
+def test_built_trunk_caches_of_two_accounts_never_share_a_listing(monkeypatch, state_dir):
+    monkeypatch.setenv('EXOTEL_STATE_DIR', state_dir)
+    monkeypatch.delenv('EXOTEL_TRUNK_CACHE', raising=False)
+    build_trunk_cache(URL, SID).put([{'trunk_name': 'acme_trunk', 'trunk_sid': 'tr1'}])
+    assert build_trunk_cache(URL, 'other2').get() is None
+    assert build_trunk_cache(URL, SID).get() is not None
+
+
 def test_an_unknown_trunk_cache_kind_is_refused(monkeypatch):
     monkeypatch.setenv('EXOTEL_TRUNK_CACHE', 'global')
     with pytest.raises(ValueError) as raised:
@@ -607,6 +615,17 @@ def test_the_shared_pacer_sleeps_through_the_given_sleep(monkeypatch, state_dir)
         p.wait()
     assert 59.0 < raised.value.args[0] <= 60.0
 
+
+def test_built_pacers_of_two_accounts_count_separately(monkeypatch, state_dir):
+    def sleep(seconds):
+        raise Asleep(seconds)
+    monkeypatch.setenv('EXOTEL_STATE_DIR', state_dir)
+    monkeypatch.delenv('EXOTEL_PACER', raising=False)
+    monkeypatch.delenv('EXOTEL_RATE_WINDOW', raising=False)
+    send(build_pacer(URL, SID, 1, _client.RequestPacer, sleep=sleep))
+    send(build_pacer(URL, 'other2', 1, _client.RequestPacer, sleep=sleep))
+    with pytest.raises(Asleep):
+        build_pacer(URL, SID, 1, _client.RequestPacer, sleep=sleep).wait()
 
 
 class TwoNaps:

@@ -13,7 +13,7 @@ import pytest
 from ansible_collections.exotel.sip_trunking.plugins.module_utils import _validation as v
 
 E164 = "must be in E.164 format: '+' followed by 8 to 15 digits, the first not 0, e.g. +919876543210"
-HOST_RULE = 'host must be a public IPv4 address or a fully qualified domain name'
+HOST_RULE = 'must be a public IPv4 address or a fully qualified domain name'
 BARE_HOST = 'must be a bare IPv4 address or FQDN without spaces, ports or parameters'
 DESTINATION_SHAPE = ('must look like host:port;transport=tls or host:port;transport=tcp '
                      '(optionally prefixed with sip:)')
@@ -251,6 +251,10 @@ def test_why_the_api_would_refuse_a_destination_address(ip, expected):
     ('172.16.5.4', 'a private address (RFC 1918)'),
     ('224.0.0.1', 'not a unicast public address'),
     ('192.0.0.8', 'not a unicast public address'),
+    ('0.0.0.0', 'not a unicast public address'),
+    ('0.1.2.3', 'not a unicast public address'),
+    ('240.0.0.1', 'not a unicast public address'),
+    ('192.168.200.1', 'a private address (RFC 1918)'),
 ])
 def test_why_an_acl_entry_can_never_match_a_call(ip, what):
     assert v.never_matching_source_problem(ip) == 'is %s%s' % (what, NEVER_MATCHES)
