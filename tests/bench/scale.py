@@ -216,10 +216,12 @@ def scenario_two_controllers(workdir, trunks_each=3, numbers=40, limit=200):
         stats = sim.stats()
     finally:
         sim.stop()
-    rows = [[name, result['requests'], result['failed'], '%.1f' % result['seconds']] for name, result in sorted(results.items())]
-    rows.append(['both', stats['total'], sum(r['failed'] for r in results.values()), 'answers of 429: %d' % stats['rate_limited']])
+    # One simulator serves both controllers, so requests and 429s are counted for the two together.
+    rows = [[name, result['failed'], '%.1f' % result['seconds'], '', ''] for name, result in sorted(results.items())]
+    rows.append(['both', sum(r['failed'] for r in results.values()), '%.1f' % max(r['seconds'] for r in results.values()),
+                 stats['total'], stats['rate_limited']])
     return ('3. Two controllers (separate state directories) on one account, %d trunks x %d numbers each, at %d/min'
-            % (trunks_each, numbers, limit), ['controller', 'API calls', 'failed tasks', 'wall s'], rows)
+            % (trunks_each, numbers, limit), ['controller', 'failed tasks', 'wall s', 'API calls', 'answers of 429'], rows)
 
 
 def unpack_before(workdir):
