@@ -87,6 +87,19 @@ def simulator():
         sim.stop()
 
 
+@pytest.fixture
+def fake():
+    """A FakeTime (tests/unit/_fakes.py): a clock that moves only when slept on."""
+    from _fakes import FakeTime  # pylint: disable=import-outside-toplevel
+    return FakeTime()
+
+
+@pytest.fixture
+def state_dir(tmp_path):
+    """Where a test's shared pacer and trunk cache keep their records (created on first use)."""
+    return str(tmp_path / 'state')
+
+
 def ansible_environment(sim_url, **extra):
     """Environment for an ansible-playbook run against the simulator (credentials only in env)."""
     # A developer's own EXOTEL_* settings (region, rate limit, a real token) must not leak into a test.

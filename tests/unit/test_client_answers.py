@@ -6,40 +6,17 @@ are played end to end by the simulator's faults and readings (tests/unit/test_si
 tests/faults/).
 """
 
-import json
-
 import pytest
 
 from ansible_collections.exotel.sip_trunking.plugins.module_utils import _client as c
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._engine import apply, make_plan
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._entries import DigestCredentials, Destinations
+from _fakes import Answer, FakeSession
 
 BASE = 'https://api.in.exotel.com'
 SID = 'exoteltest'
 TOKEN = 'a1b2c3d4e5f6g7h8i9j0'
 TRUNK = 'trmum1f708622631150902801a1n'
-
-
-class Answer:
-    def __init__(self, status, body=None, headers=None, text=None):
-        self.status_code = status
-        self.headers = headers or {}
-        self.text = text if text is not None else ('' if body is None else json.dumps(body))
-
-
-class FakeSession:
-    """Answers requests from a script, in order; records what was sent."""
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.sent = []
-
-    def request(self, method, url, params=None, data=None, headers=None, timeout=None, verify=None):
-        self.sent.append({'method': method, 'url': url, 'params': params, 'body': json.loads(data) if data else None})
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
 
 
 def client_with(*answers, **kwargs):

@@ -9,7 +9,6 @@ child collections of a trunk, and the shared trunk directory cache as the client
 """
 
 import contextlib
-import json
 import threading
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from ansible_collections.exotel.sip_trunking.plugins.module_utils import _client as c
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._trunk_cache import TrunkDirectoryCache
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import destination_key
+from _fakes import Answer, FakeSession
 
 BASE = 'https://api.in.exotel.com'
 SID = 'exoteltest'
@@ -24,30 +24,6 @@ TOKEN = 'a1b2c3d4e5f6g7h8i9j0'
 TRUNK = 'trmum1f708622631150902801a1n'
 ACCOUNT = '%s/v2/accounts/%s' % (BASE, SID)
 NUMBER = '+919876543210'
-
-
-class Answer:
-    def __init__(self, status, body=None):
-        self.status_code = status
-        self.headers = {}
-        self.text = '' if body is None else json.dumps(body)
-
-
-class FakeSession:
-    """Answers requests from a script, in order, and records what was sent.
-
-    A callable in the script is called when its request arrives (something else happening
-    meanwhile, e.g. another fork) and returns the answer.
-    """
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.sent = []
-
-    def request(self, method, url, params=None, data=None, **_options):
-        self.sent.append({'method': method, 'url': url, 'params': params, 'body': json.loads(data) if data else None})
-        answer = self.answers.pop(0)
-        return answer() if callable(answer) else answer
 
 
 def client_with(*answers, **kwargs):

@@ -14,6 +14,7 @@ import json
 import pytest
 
 from ansible_collections.exotel.sip_trunking.plugins.module_utils import _client as c
+from _fakes import Answer, FakeSession
 
 BASE = 'https://api.in.exotel.com'
 SID = 'exoteltest'
@@ -21,29 +22,6 @@ KEY = 'k3y'
 TOKEN = 'a1b2c3d4e5f6g7h8i9j0'
 EXC = c.requests.exceptions
 GAVE_UP_ONCE = ' (gave up after 1 attempt and 0.0 s of waiting)'
-
-
-class Answer:
-    def __init__(self, status, body=None, headers=None, text=None):
-        self.status_code = status
-        self.headers = headers or {}
-        self.text = text if text is not None else ('' if body is None else json.dumps(body))
-
-
-class FakeSession:
-    """Answers requests from a script, in order; records everything that was sent."""
-
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.sent = []
-
-    def request(self, method, url, params=None, data=None, headers=None, timeout=None, verify=None):
-        self.sent.append({'method': method, 'url': url, 'params': params, 'data': data, 'headers': headers,
-                          'timeout': timeout, 'verify': verify})
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
 
 
 def client_with(*answers, **kwargs):
@@ -343,7 +321,7 @@ def test_a_read_sends_exactly_the_auth_accept_and_agent_headers_with_the_default
     assert client.call('GET', 'trunks', params={'page_size': 50}) == {'id': '1'}
     assert session.sent == [{
         'method': 'GET', 'url': BASE + '/v2/accounts/exoteltest/trunks', 'params': {'page_size': 50}, 'data': None,
-        'headers': {'Authorization': expected_authorization(KEY, TOKEN), 'Accept': 'application/json',
+        'body': None, 'headers': {'Authorization': expected_authorization(KEY, TOKEN), 'Accept': 'application/json',
                     'User-Agent': 'exotel.sip_trunking/1.0.0 (Ansible collection)'},
         'timeout': 30, 'verify': True}]
 

@@ -23,31 +23,6 @@ URL = 'https://api.in.exotel.com'
 SID = 'acme1'
 
 
-class FakeTime:
-    """A wall clock that only moves when someone sleeps (or the test moves it)."""
-
-    def __init__(self, now=1000000.0):
-        self.now = now
-        self.slept = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def fake():
-    return FakeTime()
-
-
-@pytest.fixture
-def state_dir(tmp_path):
-    return str(tmp_path / 'state')
-
-
 def pacer(fake, state_dir, limit=3, window=60.0, base_url=URL, account_sid=SID):
     return SharedPacer(base_url, account_sid, limit=limit, window=window, directory=state_dir,
                        clock=fake.clock, sleep=fake.sleep)

@@ -29,36 +29,12 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils._trunk_cache i
     TrunkDirectoryCache,
     build_trunk_cache,
 )
+from _fakes import FakeTime
 
 URL = 'https://api.in.exotel.com'
 SID = 'acme1'
 ALPHA = {'trunk_name': 'alpha', 'trunk_sid': 'tr1'}
 BETA = {'trunk_name': 'beta', 'trunk_sid': 'tr2'}
-
-
-class FakeTime:
-    """A wall clock that only moves when someone sleeps (or the test moves it)."""
-
-    def __init__(self, now=1000000.0):
-        self.now = now
-        self.slept = []
-
-    def clock(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.slept.append(seconds)
-        self.now += seconds
-
-
-@pytest.fixture
-def fake():
-    return FakeTime()
-
-
-@pytest.fixture
-def state_dir(tmp_path):
-    return str(tmp_path / 'state')
 
 
 def open_descriptors():

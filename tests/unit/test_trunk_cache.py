@@ -31,11 +31,6 @@ def clock():
     return Clock()
 
 
-@pytest.fixture
-def state_dir(tmp_path):
-    return str(tmp_path / 'state')
-
-
 def cache(clock, state_dir, **kwargs):
     return TrunkDirectoryCache(URL, SID, directory=state_dir, clock=clock, **kwargs)
 
