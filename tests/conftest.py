@@ -88,6 +88,16 @@ def simulator():
 
 
 @pytest.fixture
+def unlimited_simulator():
+    """A simulator without the 200/minute limit, for tests that count requests rather than pace them."""
+    sim = start_simulator(rate_limit=0)
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+@pytest.fixture
 def fake():
     """A FakeTime (tests/unit/_fakes.py): a clock that moves only when slept on."""
     from _fakes import FakeTime  # pylint: disable=import-outside-toplevel

@@ -18,7 +18,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import API_TOKEN, BIN, REPO, RECAP_RE, ansible_environment, run_playbook, start_simulator
+from conftest import API_TOKEN, BIN, REPO, RECAP_RE, ansible_environment, run_playbook
 
 sys.path.insert(0, os.path.join(REPO, 'tests', 'faults'))
 from _faultkit import Api  # noqa: E402  pylint: disable=wrong-import-position
@@ -34,12 +34,8 @@ UNLIMITED = {'EXOTEL_RATE_LIMIT': '0'}
 
 
 @pytest.fixture
-def simulator():
-    sim = start_simulator(rate_limit=0)
-    try:
-        yield sim
-    finally:
-        sim.stop()
+def simulator(unlimited_simulator):
+    return unlimited_simulator
 
 
 def create_trunk(api, name, domain_name='exoteltest.pstn.exotel.com'):

@@ -18,7 +18,7 @@ from ansible_collections.exotel.sip_trunking.plugins.module_utils import _module
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._client import ExotelError
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._module import ExotelModule, TrunkReference
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._validation import ValidationError
-from conftest import ACCOUNT_SID, API_KEY, API_TOKEN, start_simulator
+from conftest import ACCOUNT_SID, API_KEY, API_TOKEN
 from _modrun import _as_module_process, _clear, _message, patch_module_args
 
 CONNECTION = {'account_sid': ACCOUNT_SID, 'api_key': API_KEY, 'api_token': API_TOKEN}
@@ -45,12 +45,8 @@ def tracebacks(monkeypatch):
 
 
 @pytest.fixture
-def sim():
-    simulator = start_simulator(rate_limit=0)
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+def sim(unlimited_simulator):
+    return unlimited_simulator
 
 
 class Finished(Exception):

@@ -8,7 +8,7 @@ Each test checks the module's result *and* the simulator's state.
 
 import pytest
 
-from conftest import ACCOUNT_SID, start_simulator
+from conftest import ACCOUNT_SID
 from _modrun import run_module
 
 NUMBER_A, NUMBER_B, NUMBER_C = '+919876543210', '+918040264208', '+912240000001'
@@ -16,12 +16,8 @@ PUBLIC_IP = '44.248.146.11'
 
 
 @pytest.fixture
-def sim():
-    simulator = start_simulator(rate_limit=0)
-    try:
-        yield simulator
-    finally:
-        simulator.stop()
+def sim(unlimited_simulator):
+    return unlimited_simulator
 
 
 def run(sim, module_name, **args):
