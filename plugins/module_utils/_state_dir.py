@@ -115,14 +115,13 @@ def _ensure_private(path):
 
 def _open_private_file(path):
     """Open (creating 0600) a state file; refuse a symlink or another user's file."""
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_CLOEXEC', 0)
-    fd = os.open(path, flags, 0o600)
+    # Descriptors from os.open are already close-on-exec (PEP 446); every POSIX controller has O_NOFOLLOW.
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     try:
-        info = os.fstat(fd)
-        if info.st_uid != os.geteuid():
+        if os.fstat(fd).st_uid != os.geteuid():
             raise OSError(errno.EPERM, 'belongs to another user', path)
-        if stat.S_IMODE(info.st_mode) != 0o600:
-            os.fchmod(fd, 0o600)
+        # A file that existed (made by hand, or under another umask) is narrowed to 0600 as well.
+        os.fchmod(fd, 0o600)
     except Exception:
         os.close(fd)
         raise

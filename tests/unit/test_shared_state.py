@@ -210,6 +210,21 @@ def test_a_new_record_file_is_created_private(state_dir):
     assert stat.S_IMODE(os.stat(os.path.join(state_dir, 'r.json')).st_mode) == 0o600
 
 
+def test_a_new_record_file_is_never_wider_than_0600_even_before_its_chmod(state_dir, monkeypatch):
+    # The fchmod after opening narrows an existing file; a new one must not be readable by others
+    # in between, so it is created with mode 0600 (whatever the umask).
+    created = []
+    real_open = os.open
+
+    def recording_open(path, flags, mode=0o777):
+        created.append(mode)
+        return real_open(path, flags, mode)
+    monkeypatch.setattr(_state_dir.os, 'open', recording_open)
+    os.makedirs(state_dir)
+    LockedRecord(os.path.join(state_dir, 'r.json'))
+    assert created == [0o600]
+
+
 def test_a_record_file_of_another_user_is_refused(state_dir, monkeypatch):
     os.makedirs(state_dir)
     path = os.path.join(state_dir, 'r.json')
