@@ -214,9 +214,10 @@ def public_ipv4_problem(ip):
     address = ipaddress.ip_address(ip)
     if any(address in net for net in DOCUMENTATION_NETWORKS):
         return 'is a documentation address (RFC 5737), which the API refuses; use your server\'s real public IP'
-    if address.is_private or address.is_loopback or address.is_link_local:
+    if any(address in net for net in RFC1918_NETWORKS) or address.is_loopback or address.is_link_local:
         return 'is a private/loopback address, which the API refuses; use a publicly routable IP or an FQDN'
-    if address.is_multicast or address.is_reserved or address.is_unspecified \
+    # is_private also covers other special-purpose networks, differently from one Python to the next.
+    if address.is_multicast or address.is_reserved or address.is_unspecified or address.is_private \
             or any(address in net for net in NON_ROUTABLE_NETWORKS):
         return 'is not a routable unicast address'
     return None

@@ -23,7 +23,6 @@ import os
 import re
 
 import ansible_runner
-import pytest
 
 from conftest import ACCOUNT_SID, API_KEY, API_TOKEN, BIN, ExotelSimulator, ansible_environment, \
     run_playbook, runner_job_files

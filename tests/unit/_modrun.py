@@ -10,7 +10,10 @@ import io
 import json
 
 from ansible.module_utils import basic
-from ansible.module_utils import _internal as module_internal
+try:
+    from ansible.module_utils import _internal as module_internal
+except ImportError:  # ansible-core before 2.19: warnings always go into the result
+    module_internal = None
 from ansible.module_utils.common import warnings
 
 from conftest import ACCOUNT_SID, API_KEY, API_TOKEN
@@ -59,7 +62,7 @@ def _as_module_process():
     ansible-core 2.19+ sends a module's warnings to the controller's display when it believes it runs
     on the controller; other unit tests (the filter plugins) load controller code into this process.
     """
-    saved = getattr(module_internal, 'is_controller', None)
+    saved = getattr(module_internal, 'is_controller', None) if module_internal else None
     if saved is not None:
         module_internal.is_controller = False
     try:

@@ -8,7 +8,6 @@ that never duplicates (duplicate answers, lost answers, bounded retries), delete
 child collections of a trunk, and the shared trunk directory cache as the client uses it.
 """
 
-import contextlib
 import threading
 
 import pytest
@@ -455,8 +454,8 @@ def test_a_destination_update_sends_only_priority_and_weight_that_are_set():
 
 def test_a_credential_update_sends_the_fields_that_are_set():
     client, session, _sleeps = client_with(ok({'id': 9, 'friendly_name': 'Bot'}))
-    assert client.update_credential(TRUNK, '9', friendly_name='Bot', password=None) == {'id': '9',
-                                                                                         'friendly_name': 'Bot'}
+    updated = client.update_credential(TRUNK, '9', friendly_name='Bot', password=None)
+    assert updated == {'id': '9', 'friendly_name': 'Bot'}
     assert sent(session) == [('PUT', child('credentials', '9'), None, {'friendly_name': 'Bot'})]
 
 
@@ -523,7 +522,7 @@ def test_a_setting_refused_for_another_reason_than_a_duplicate_is_raised():
     with pytest.raises(c.ExotelError) as err:
         client.replace_setting(TRUNK, 'a', 'x')
     path = 'trunks/%s/settings' % TRUNK
-    assert type(err.value) is c.ExotelError
+    assert err.type is c.ExotelError
     assert err.value.message == ("Exotel API POST %s refused {'name': 'a', 'value': 'x'}: code 400 (error 1002): "
                                  "Invalid parameter; not a number" % path)
     assert (err.value.method, err.value.path, err.value.http_status, err.value.api_code) == ('POST', path, 400, 1002)
@@ -557,8 +556,8 @@ def test_a_setting_refused_again_after_its_delete_is_raised():
 # ------------------------------------------------------------------------------------------- credentials
 
 @pytest.mark.parametrize('rows, include_secrets, expected', [
-    ([{'id': 1, 'user_name': 'bot', 'friendly_name': 'Bot'}], False, [{'id': '1', 'user_name': 'bot',
-                                                                        'friendly_name': 'Bot'}]),
+    ([{'id': 1, 'user_name': 'bot', 'friendly_name': 'Bot'}], False,
+     [{'id': '1', 'user_name': 'bot', 'friendly_name': 'Bot'}]),
     # the older shape: username and a password, which is dropped unless asked for
     ([{'username': 'old', 'password': 'Listed_pw3'}], False, [{'user_name': 'old'}]),
     ([{'username': 'old', 'password': 'Listed_pw3'}], True, [{'user_name': 'old', 'password': 'Listed_pw3'}]),
@@ -708,11 +707,9 @@ def test_a_listing_made_by_another_fork_while_waiting_is_used(shared_cache, monk
     cache = client.trunk_cache
     waited_for = cache.refresh_lock
 
-    @contextlib.contextmanager
     def lock_taken_after_another_fork_listed():
         shared_cache.put([TRUNK_A, TRUNK_B])
-        with waited_for() as held:
-            yield held
+        return waited_for()
     monkeypatch.setattr(cache, 'refresh_lock', lock_taken_after_another_fork_listed)
     assert client.find_trunk_by_name('alpha') == TRUNK_A
     assert sent(session) == [confirm('tr1')]

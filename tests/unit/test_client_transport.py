@@ -220,7 +220,7 @@ def test_the_pacer_forgets_a_request_exactly_one_window_old():
 def test_a_pacer_without_a_positive_limit_never_waits(limit):
     sleeps = []
     pacer = c.RequestPacer(limit=limit, window=10, clock=fake_clock(), sleep=sleeps.append)
-    for _ in range(3):
+    for _request in range(3):
         pacer.wait()
     assert not sleeps
 
@@ -236,7 +236,7 @@ def test_a_pacer_of_one_request_paces_each():
 def test_the_pacer_defaults_to_200_requests_a_minute():
     sleeps = []
     pacer = c.RequestPacer(clock=fake_clock(*([5] * 201 + [65])), sleep=sleeps.append)
-    for _ in range(201):
+    for _request in range(201):
         pacer.wait()
     assert sleeps == [60.0]
     assert (pacer.limit, pacer.window) == (200, 60.0)
@@ -321,7 +321,8 @@ def test_a_read_sends_exactly_the_auth_accept_and_agent_headers_with_the_default
     assert client.call('GET', 'trunks', params={'page_size': 50}) == {'id': '1'}
     assert session.sent == [{
         'method': 'GET', 'url': BASE + '/v2/accounts/exoteltest/trunks', 'params': {'page_size': 50}, 'data': None,
-        'body': None, 'headers': {'Authorization': expected_authorization(KEY, TOKEN), 'Accept': 'application/json',
+        'body': None,
+        'headers': {'Authorization': expected_authorization(KEY, TOKEN), 'Accept': 'application/json',
                     'User-Agent': 'exotel.sip_trunking/1.0.0 (Ansible collection)'},
         'timeout': 30, 'verify': True}]
 

@@ -293,8 +293,8 @@ def test_destination_partial_failure_keeps_the_old_entries(sim):
     assert result['msg'] == ('1 of 2 entries could not be written (b.example.com:5061;transport=tls: Destination is not '
                              'a valid Ip or Fqdn). Entries written before the failure are listed under added and '
                              'updated. Nothing was removed, because the new set is incomplete.')
-    assert [d[0] for d in destinations(sim, sid)] == ['sip:a.example.com:5061;transport=tls',
-                                                       'sip:old.example.com:5061;transport=tls']
+    assert [d[0] for d in destinations(sim, sid)] == [
+        'sip:a.example.com:5061;transport=tls', 'sip:old.example.com:5061;transport=tls']
 
 
 def test_destination_validation_fails_before_any_request(sim):

@@ -115,7 +115,7 @@ def test_destination_normalised(value, expected):
     ('sip.x:5061;transport=tls', 'fully qualified'),
     ('192.0.0.8:5061;transport=tls', 'not a routable unicast address'),
     ('192.0.0.9:5061;transport=tls', 'not a routable unicast address'),
-    ('198.18.0.1:5061;transport=tls', 'private'),
+    ('198.18.0.1:5061;transport=tls', 'not a routable unicast address'),
 ])
 def test_destination_invalid(value, message):
     with pytest.raises(v.ValidationError, match=message):
