@@ -15,12 +15,9 @@ import re
 import pytest
 
 from conftest import ACCOUNT_SID, API_KEY, API_TOKEN, start_simulator
-from _fakes import Answer, FakeSession
 from ansible_collections.exotel.sip_trunking.plugins.module_utils import _live_check as live
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._client import (
-    REGION_URLS, ExotelAuthError, ExotelClient, ExotelDuplicateError, ExotelError, ExotelNotFoundError, ExotelResponseLost,
-)
-from ansible_collections.exotel.sip_trunking.plugins.module_utils._recording import Exchange, RecordingSession
+from ansible_collections.exotel.sip_trunking.plugins.module_utils._client import ExotelClient
+from ansible_collections.exotel.sip_trunking.plugins.module_utils._recording import RecordingSession
 
 NUMBER = '+919876543210'          # a spare ExoPhone
 USER_NUMBER = '+918040264208'     # an ExoPhone the user's own trunk holds
@@ -113,7 +110,6 @@ def seed_user_trunk(sim):
     return trunk['trunk_sid']
 
 
-
 @pytest.fixture(scope='module')
 def runs():
     """The runs of this module, each made once when first asked for (a fresh dict per test session)."""
@@ -142,429 +138,463 @@ SCENARIOS = {
 # ------------------------------------------------------------------ what the runs must give
 # (the strict and other runs as changes to DEFAULT)
 
-DEFAULT = {'regions': ('skipped', None, 'api_url SIM is neither region URL (a simulator or a proxy): nothing to tell'),
- 'auth': ('confirmed',
-          '401/1010',
-          'key and token accepted (HTTP 200); a wrong token: GET /trunks?page_size=50 -> HTTP 401, error 1010: Invalid API key or token'),
- 'trunk-missing': ('confirmed',
-                   '404/1003',
-                   "GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 404, error 1003: Trunk 'trmum00000000000000000000a1n' does not "
-                   'exist'),
- 'trunk-list': ('confirmed', None, '0 trunk(s) listed (HTTP 200); GET /trunks?trunk_sid=T1 found it: zz_check_abc123'),
- 'envelope': ('confirmed', None, 'POST /trunks -> HTTP 200, with request_id, method, http_code and response {code, status, error_data, data}'),
- 'empty-list': ('confirmed', 'no metadata', 'GET /trunks/T1/settings -> HTTP 200: "response": [] (no metadata)'),
- 'paging': ('confirmed',
-            None,
-            '3 entries read one per page through next_page_uri (GET /trunks/T1/whitelisted-ips?page_size=1, then GET '
-            '/trunks/T1/whitelisted-ips?offset=1&page_size=1)'),
- 'trunk-create': ('confirmed',
-                  None,
-                  'POST /trunks -> HTTP 200: {auth_type: IP-WHITELIST, domain_name: exoteltest.pstn.exotel.com, edge_preference: auto, nso_code: '
-                  'ANY-ANY, registration_enabled: disabled, secure_trunking: disabled, status: active, trunk_name: zz_check_abc123, trun...'),
- 'trunk-name': ('confirmed',
-                None,
-                'zz_check_abc123 (15 characters) was accepted; refused a 17-character name: POST /trunks -> HTTP 400, error 1000: trunk_name must be '
-                'alphanumeric with underscores only, max 16 characters'),
- 'trunk-name-empty': ('confirmed',
-                      'reject',
-                      'refused an empty trunk_name: POST /trunks -> HTTP 400, error 1001: trunk_name is a mandatory parameter'),
- 'nso-code': ('confirmed', None, "ANY-ANY was accepted; refused nso_code 'any any': POST /trunks -> HTTP 400, error 1001: nso_code must be ANY-ANY"),
- 'domain-name': ('confirmed', None, 'domain_name exoteltest.pstn.exotel.com was accepted: HTTP 200'),
- 'domain-name-api': ('confirmed', 'any host name', 'domain_name zz-check.invalid accepted (trunk deleted again): HTTP 200'),
- 'duplicate': ('confirmed',
-               'HTTP 200 + code 409',
-               'trunk: POST /trunks -> HTTP 200, code 409, error 1008: Unable to create trunk with name zz_check_abc123; IP: POST '
-               '/trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008: Unable to Whitelist-ip with ip 1.1.1.1'),
- 'acl-mask': ('confirmed',
-              None,
-              '/32 and /16 accepted: POST /trunks/T1/whitelisted-ips -> HTTP 200: {friendly_name: null, id: 1153, ip: 1.1.1.1, mask: 32, trunk_sid: '
-              'trmum0000000000000000...; POST /trunks/T1/whitelisted-ips -> HTTP 200: {friendly_name: null, id: 1154, ip: 1.2.0.0, mask: 16, '
-              'trunk_sid: trmum0000000000000000...'),
- 'acl-mask-api': ('confirmed',
-                  '1-32',
-                  'a /15 was accepted (removed again): POST /trunks/T1/whitelisted-ips -> HTTP 200: {friendly_name: null, id: 1155, ip: 1.4.0.0, '
-                  'mask: 15, trunk_sid: T1}'),
- 'mask-parse': ('confirmed', None, 'refused mask -1: POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007: Invalid request body,failed parsing'),
- 'batch-207': ('confirmed',
-               '207',
-               'POST /trunks/T1/destination-uris -> HTTP 207: 4 of 5 items failed; 5 results; metadata total/success/failed 5/1/4'),
- 'destination-shape': ('confirmed',
-                       None,
-                       "posted {destination: 1.1.1.1:5061;transport=tls}; the answer adds {'destination': 'sip:1.1.1.1:5061;transport=tls', 'type': "
-                       "'public', 'priority': 0, 'weight': 1}"),
- 'destination-whitelist': ('confirmed', None, 'item 2 (8.8.8.8:5061;transport=tls) refused: 400, error 1002: Destination not whitelisted'),
- 'destination-resolves': ('confirmed',
-                          'checked',
-                          'item 3 (zz-check.invalid:5061;transport=tls) refused: 400, error 1002: Destination is not a valid Ip or Fqdn'),
- 'destination-public': ('confirmed',
-                        None,
-                        'item 4 (203.0.113.50:5061;transport=tls) refused: 400, error 1002: Destination is not a valid Ip or Fqdn'),
- 'transport': ('confirmed', None, 'item 5 (1.1.1.1:5060;transport=udp) refused: 400, error 1002: Destination is not a valid Ip or Fqdn'),
- 'destination-update': ('confirmed',
-                        None,
-                        'PUT /trunks/T1/destination-uris/2543 -> HTTP 200: {destination: sip:1.1.1.1:5061;transport=tls, id: 2543, priority: 1, '
-                        'trunk_sid: T1, type: public, weight: 2}'),
- 'destination-repost': ('confirmed', 'duplicate row', 'a second row 2544 next to 2543 (removed again): HTTP 200'),
- 'settings': ('confirmed', None, 'POST {settings: [{name, value}]} -> HTTP 200; GET lists {name: trunk_external_alias, value: +919876543210}'),
- 'settings-repost': ('confirmed',
-                     'upsert',
-                     'a second POST of trunk_external_alias: POST /trunks/T1/settings -> HTTP 200: [{code: 200, data: {name: trunk_external_alias, '
-                     'trunk_sid: T1, value: +919876543210}, error_data: null, status:...'),
- 'credentials': ('confirmed',
-                 'current shape',
-                 "POST -> HTTP 200, id '5301', no password; GET lists 1 row(s) of {date_created, date_updated, friendly_name, id, trunk_sid, "
-                 'user_name}; PUT friendly_name -> HTTP 200'),
- 'credential-charset': ('confirmed',
-                        None,
-                        'refused a password with - and !: POST /trunks/T1/credentials -> HTTP 400, error 1002: password contains characters or a '
-                        'length that is not allowed'),
- 'child-missing': ('confirmed',
-                   '404/1000',
-                   "DELETE /trunks/T1/credentials?id=999999999 -> HTTP 404, error 1000: Credential '999999999' does not exist on trunk 'T1' (the "
-                   'client takes it as already deleted)'),
- 'exophones': ('confirmed', '400/1002', 'POST /trunks/T1/phone-numbers -> HTTP 400, error 1002: Invalid PhoneNumber'),
- 'e164': ('confirmed',
-          None,
-          'refused phone_number 12345: POST /trunks/T1/phone-numbers -> HTTP 400, error 1001: phone_number must be in E.164 format (e.g., '
-          '+919876543210)'),
- 'phone-mode': ('confirmed',
-                None,
-                'mapped without a mode -> mode null; PUT /trunks/T1/phone-numbers/41512 -> HTTP 200: {id: 41512, mode: flow, phone_number: '
-                '+919876543210, trunk_sid: T1}'),
- 'number-holder': ('confirmed',
-                   None,
-                   'after mapping: GET /trunk-maps?exophone=+919876543210 -> HTTP 200: [{code: 200, data: {id: 41512, mode: flow, phone_number: '
-                   '+919876543210, trunk_sid: T1}, error_data: null, statu...'),
- 'number-elsewhere': ('confirmed',
-                      'one trunk per number',
-                      'same trunk: HTTP 200, code 409, error 1008; second trunk: POST /trunks/T3/phone-numbers -> HTTP 200, code 409, error 1008: '
-                      'Unable to create DidTrunkMapping with TrunkSid T3; the client named the holder T1'),
- 'child-delete': ('confirmed',
-                  None,
-                  '7 DELETEs on trunk T1 (credentials?id=, destination-uris?id=, phone-numbers?id=, settings?name=, whitelisted-ips?id=) answered '
-                  '2xx; the re-read ACL and destination lists no longer show them'),
- 'trunk-delete': ('confirmed',
-                  None,
-                  'DELETE /trunks?trunk_sid=T1 -> HTTP 200: {auth_type: IP-WHITELIST, domain_name: exoteltest.pstn.exotel.com, edge_preference: '
-                  'auto, nso_code: ANY-ANY, registration_enabled: disabled, secure_trunking: disabled, status: active, trunk_name: z...'),
- 'trunk-cascade': ('confirmed',
-                   None,
-                   "deleted with 1.1.1.1/32 still whitelisted; afterwards GET /trunks/T1/whitelisted-ips -> HTTP 404, error 1003: Trunk 'T1' does "
-                   'not exist. Credentials were deleted first, as the client does (the disputed part is not tested)'),
- 'id-strings': ('confirmed', None, "7 ids, all strings: '1153', '1154', '1155', '5301'"),
- 'numeric-types': ('confirmed', 'integers', 'every code and count of 55 answers was a JSON integer'),
- 'rate-limit': ('skipped', None, "never provoked on purpose (it would spend the account's budget); no 429 came in this run"),
- 'server-errors': ('skipped', None, 'never provoked (no way to ask for a 5xx); none came in this run')}
+DEFAULT = {
+    'regions': ('skipped', None, 'api_url SIM is neither region URL (a simulator or a proxy): nothing to tell'),
+    'auth': (
+        'confirmed', '401/1010',
+        'key and token accepted (HTTP 200); a wrong token: GET /trunks?page_size=50 -> HTTP 401, error 1010: Invalid API key or token'),
+    'trunk-missing': (
+        'confirmed', '404/1003',
+        "GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 404, error 1003: Trunk 'trmum00000000000000000000a1n' does not exist"),
+    'trunk-list': ('confirmed', None, '0 trunk(s) listed (HTTP 200); GET /trunks?trunk_sid=T1 found it: zz_check_abc123'),
+    'envelope': ('confirmed', None, 'POST /trunks -> HTTP 200, with request_id, method, http_code and response {code, status, error_data, data}'),
+    'empty-list': ('confirmed', 'no metadata', 'GET /trunks/T1/settings -> HTTP 200: "response": [] (no metadata)'),
+    'paging': (
+        'confirmed', None,
+        '3 entries read one per page through next_page_uri (GET /trunks/T1/whitelisted-ips?page_size=1, then '
+        'GET /trunks/T1/whitelisted-ips?offset=1&page_size=1)'),
+    'trunk-create': (
+        'confirmed', None,
+        'POST /trunks -> HTTP 200: {auth_type: IP-WHITELIST, domain_name: exoteltest.pstn.exotel.com, edge_pr'
+        'eference: auto, nso_code: ANY-ANY, registration_enabled: disabled, secure_trunking: disabled, status'
+        ': active, trunk_name: zz_check_abc123, trun...'),
+    'trunk-name': (
+        'confirmed', None,
+        'zz_check_abc123 (15 characters) was accepted; refused a 17-character name: POST /trunks -> HTTP 400,'
+        ' error 1000: trunk_name must be alphanumeric with underscores only, max 16 characters'),
+    'trunk-name-empty': (
+        'confirmed', 'reject',
+        'refused an empty trunk_name: POST /trunks -> HTTP 400, error 1001: trunk_name is a mandatory parameter'),
+    'nso-code': (
+        'confirmed', None,
+        "ANY-ANY was accepted; refused nso_code 'any any': POST /trunks -> HTTP 400, error 1001: nso_code must be ANY-ANY"),
+    'domain-name': ('confirmed', None, 'domain_name exoteltest.pstn.exotel.com was accepted: HTTP 200'),
+    'domain-name-api': ('confirmed', 'any host name', 'domain_name zz-check.invalid accepted (trunk deleted again): HTTP 200'),
+    'duplicate': (
+        'confirmed', 'HTTP 200 + code 409',
+        'trunk: POST /trunks -> HTTP 200, code 409, error 1008: Unable to create trunk with name zz_check_abc'
+        '123; IP: POST /trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008: Unable to Whitelist-ip w'
+        'ith ip 1.1.1.1'),
+    'acl-mask': (
+        'confirmed', None,
+        '/32 and /16 accepted: POST /trunks/T1/whitelisted-ips -> HTTP 200: {friendly_name: null, id: 1153, i'
+        'p: 1.1.1.1, mask: 32, trunk_sid: trmum0000000000000000...; POST /trunks/T1/whitelisted-ips -> HTTP 2'
+        '00: {friendly_name: null, id: 1154, ip: 1.2.0.0, mask: 16, trunk_sid: trmum0000000000000000...'),
+    'acl-mask-api': (
+        'confirmed', '1-32',
+        'a /15 was accepted (removed again): POST /trunks/T1/whitelisted-ips -> HTTP 200: {friendly_name: nul'
+        'l, id: 1155, ip: 1.4.0.0, mask: 15, trunk_sid: T1}'),
+    'mask-parse': (
+        'confirmed', None,
+        'refused mask -1: POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007: Invalid request body,failed parsing'),
+    'batch-207': (
+        'confirmed', '207',
+        'POST /trunks/T1/destination-uris -> HTTP 207: 4 of 5 items failed; 5 results; metadata total/success/failed 5/1/4'),
+    'destination-shape': (
+        'confirmed', None,
+        "posted {destination: 1.1.1.1:5061;transport=tls}; the answer adds {'destination': 'sip:1.1.1.1:5061;"
+        "transport=tls', 'type': 'public', 'priority': 0, 'weight': 1}"),
+    'destination-whitelist': ('confirmed', None, 'item 2 (8.8.8.8:5061;transport=tls) refused: 400, error 1002: Destination not whitelisted'),
+    'destination-resolves': (
+        'confirmed', 'checked',
+        'item 3 (zz-check.invalid:5061;transport=tls) refused: 400, error 1002: Destination is not a valid Ip or Fqdn'),
+    'destination-public': (
+        'confirmed', None,
+        'item 4 (203.0.113.50:5061;transport=tls) refused: 400, error 1002: Destination is not a valid Ip or Fqdn'),
+    'transport': ('confirmed', None, 'item 5 (1.1.1.1:5060;transport=udp) refused: 400, error 1002: Destination is not a valid Ip or Fqdn'),
+    'destination-update': (
+        'confirmed', None,
+        'PUT /trunks/T1/destination-uris/2543 -> HTTP 200: {destination: sip:1.1.1.1:5061;transport=tls, id: '
+        '2543, priority: 1, trunk_sid: T1, type: public, weight: 2}'),
+    'destination-repost': ('confirmed', 'duplicate row', 'a second row 2544 next to 2543 (removed again): HTTP 200'),
+    'settings': ('confirmed', None, 'POST {settings: [{name, value}]} -> HTTP 200; GET lists {name: trunk_external_alias, value: +919876543210}'),
+    'settings-repost': (
+        'confirmed', 'upsert',
+        'a second POST of trunk_external_alias: POST /trunks/T1/settings -> HTTP 200: [{code: 200, data: {nam'
+        'e: trunk_external_alias, trunk_sid: T1, value: +919876543210}, error_data: null, status:...'),
+    'credentials': (
+        'confirmed', 'current shape',
+        "POST -> HTTP 200, id '5301', no password; GET lists 1 row(s) of {date_created, date_updated, friendl"
+        'y_name, id, trunk_sid, user_name}; PUT friendly_name -> HTTP 200'),
+    'credential-charset': (
+        'confirmed', None,
+        'refused a password with - and !: POST /trunks/T1/credentials -> HTTP 400, error 1002: password conta'
+        'ins characters or a length that is not allowed'),
+    'child-missing': (
+        'confirmed', '404/1000',
+        "DELETE /trunks/T1/credentials?id=999999999 -> HTTP 404, error 1000: Credential '999999999' does not "
+        "exist on trunk 'T1' (the client takes it as already deleted)"),
+    'exophones': ('confirmed', '400/1002', 'POST /trunks/T1/phone-numbers -> HTTP 400, error 1002: Invalid PhoneNumber'),
+    'e164': (
+        'confirmed', None,
+        'refused phone_number 12345: POST /trunks/T1/phone-numbers -> HTTP 400, error 1001: phone_number must'
+        ' be in E.164 format (e.g., +919876543210)'),
+    'phone-mode': (
+        'confirmed', None,
+        'mapped without a mode -> mode null; PUT /trunks/T1/phone-numbers/41512 -> HTTP 200: {id: 41512, mode'
+        ': flow, phone_number: +919876543210, trunk_sid: T1}'),
+    'number-holder': (
+        'confirmed', None,
+        'after mapping: GET /trunk-maps?exophone=+919876543210 -> HTTP 200: [{code: 200, data: {id: 41512, mo'
+        'de: flow, phone_number: +919876543210, trunk_sid: T1}, error_data: null, statu...'),
+    'number-elsewhere': (
+        'confirmed', 'one trunk per number',
+        'same trunk: HTTP 200, code 409, error 1008; second trunk: POST /trunks/T3/phone-numbers -> HTTP 200,'
+        ' code 409, error 1008: Unable to create DidTrunkMapping with TrunkSid T3; the client named the holder T1'),
+    'child-delete': (
+        'confirmed', None,
+        '7 DELETEs on trunk T1 (credentials?id=, destination-uris?id=, phone-numbers?id=, settings?name=, whi'
+        'telisted-ips?id=) answered 2xx; the re-read ACL and destination lists no longer show them'),
+    'trunk-delete': (
+        'confirmed', None,
+        'DELETE /trunks?trunk_sid=T1 -> HTTP 200: {auth_type: IP-WHITELIST, domain_name: exoteltest.pstn.exot'
+        'el.com, edge_preference: auto, nso_code: ANY-ANY, registration_enabled: disabled, secure_trunking: d'
+        'isabled, status: active, trunk_name: z...'),
+    'trunk-cascade': (
+        'confirmed', None,
+        'deleted with 1.1.1.1/32 still whitelisted; afterwards GET /trunks/T1/whitelisted-ips -> HTTP 404, er'
+        "ror 1003: Trunk 'T1' does not exist. Credentials were deleted first, as the client does (the dispute"
+        'd part is not tested)'),
+    'id-strings': ('confirmed', None, "7 ids, all strings: '1153', '1154', '1155', '5301'"),
+    'numeric-types': ('confirmed', 'integers', 'every code and count of 55 answers was a JSON integer'),
+    'rate-limit': ('skipped', None, "never provoked on purpose (it would spend the account's budget); no 429 came in this run"),
+    'server-errors': ('skipped', None, 'never provoked (no way to ask for a 5xx); none came in this run'),
+}
 
-STRICT = {'trunk-missing': ('refuted',
-                   '403/1003',
-                   "GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 403, error 1003: Trunk 'trmum00000000000000000000a1n' is not "
-                   'accessible with this account - the other reading (403/1003 "Authorization failed"); the client reads it as not found too'),
- 'paging': ('confirmed',
-            None,
-            '2 entries read one per page through next_page_uri (GET /trunks/T1/whitelisted-ips?page_size=1, then GET '
-            '/trunks/T1/whitelisted-ips?offset=1&page_size=1)'),
- 'trunk-name-empty': ('refuted',
-                      'accept',
-                      'accepted an empty trunk_name (deleted again): POST /trunks -> HTTP 200: {auth_type: IP-WHITELIST, domain_name: '
-                      'exoteltest.pstn.exotel.com, edge_preference: auto, nso_code: ANY-ANY, registration_enabled: disabl...; the client validates '
-                      '1-16 characters before any write'),
- 'domain-name-api': ('refuted',
-                     'suffix required',
-                     "POST /trunks -> HTTP 400, error 1001: Domain name should end with .pstn.exotel.com - the live validator's reading; the client "
-                     'requires the suffix before any write anyway'),
- 'acl-mask-api': ('refuted',
-                  '16-32',
-                  "POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1001: mask should be in-between 16 and 32 - the live validator's 16-32; the "
-                  'client validates 16-32 before any write either way'),
- 'settings-repost': ('refuted',
-                     'duplicate',
-                     'a second POST of trunk_external_alias was refused: 409, error 1008: Unable to create TrunkSetting with name '
-                     'trunk_external_alias - the client deletes and re-posts a setting to change it'),
- 'exophones': ('refuted',
-               '404/1000',
-               'POST /trunks/T1/phone-numbers -> HTTP 404, error 1000: PhoneNumber +99912345678 is not an ExoPhone of this account - the other '
-               'reading; the client tells it from a missing trunk by reading the trunk'),
- 'child-delete': ('confirmed',
-                  None,
-                  '6 DELETEs on trunk T1 (credentials?id=, destination-uris?id=, phone-numbers?id=, settings?name=, whitelisted-ips?id=) answered '
-                  '2xx; the re-read ACL and destination lists no longer show them'),
- 'trunk-cascade': ('confirmed',
-                   None,
-                   "deleted with 1.1.1.1/32 still whitelisted; afterwards GET /trunks/T1/whitelisted-ips -> HTTP 403, error 1003: Trunk 'T1' is not "
-                   'accessible with this account. Credentials were deleted first, as the client does (the disputed part is not tested)'),
- 'id-strings': ('confirmed', None, "6 ids, all strings: '1153', '1154', '5301', '41512'"),
- 'numeric-types': ('refuted',
-                   'strings',
-                   "numbers arrived as strings (the client reads both), e.g. GET /trunks?page_size=50 http_code='200'; GET /trunks?page_size=50 "
-                   "http_code='401'; GET /trunks?page_size=50 code='401'")}
+STRICT = {
+    'trunk-missing': (
+        'refuted', '403/1003',
+        "GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 403, error 1003: Trunk 'trmum00000000"
+        '000000000000a1n\' is not accessible with this account - the other reading (403/1003 "Authorization fa'
+        'iled"); the client reads it as not found too'),
+    'paging': (
+        'confirmed', None,
+        '2 entries read one per page through next_page_uri (GET /trunks/T1/whitelisted-ips?page_size=1, then '
+        'GET /trunks/T1/whitelisted-ips?offset=1&page_size=1)'),
+    'trunk-name-empty': (
+        'refuted', 'accept',
+        'accepted an empty trunk_name (deleted again): POST /trunks -> HTTP 200: {auth_type: IP-WHITELIST, do'
+        'main_name: exoteltest.pstn.exotel.com, edge_preference: auto, nso_code: ANY-ANY, registration_enable'
+        'd: disabl...; the client validates 1-16 characters before any write'),
+    'domain-name-api': (
+        'refuted', 'suffix required',
+        'POST /trunks -> HTTP 400, error 1001: Domain name should end with .pstn.exotel.com - the live valida'
+        "tor's reading; the client requires the suffix before any write anyway"),
+    'acl-mask-api': (
+        'refuted', '16-32',
+        'POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1001: mask should be in-between 16 and 32 - the l'
+        "ive validator's 16-32; the client validates 16-32 before any write either way"),
+    'settings-repost': (
+        'refuted', 'duplicate',
+        'a second POST of trunk_external_alias was refused: 409, error 1008: Unable to create TrunkSetting wi'
+        'th name trunk_external_alias - the client deletes and re-posts a setting to change it'),
+    'exophones': (
+        'refuted', '404/1000',
+        'POST /trunks/T1/phone-numbers -> HTTP 404, error 1000: PhoneNumber +99912345678 is not an ExoPhone o'
+        'f this account - the other reading; the client tells it from a missing trunk by reading the trunk'),
+    'child-delete': (
+        'confirmed', None,
+        '6 DELETEs on trunk T1 (credentials?id=, destination-uris?id=, phone-numbers?id=, settings?name=, whi'
+        'telisted-ips?id=) answered 2xx; the re-read ACL and destination lists no longer show them'),
+    'trunk-cascade': (
+        'confirmed', None,
+        'deleted with 1.1.1.1/32 still whitelisted; afterwards GET /trunks/T1/whitelisted-ips -> HTTP 403, er'
+        "ror 1003: Trunk 'T1' is not accessible with this account. Credentials were deleted first, as the cli"
+        'ent does (the disputed part is not tested)'),
+    'id-strings': ('confirmed', None, "6 ids, all strings: '1153', '1154', '5301', '41512'"),
+    'numeric-types': (
+        'refuted', 'strings',
+        "numbers arrived as strings (the client reads both), e.g. GET /trunks?page_size=50 http_code='200'; G"
+        "ET /trunks?page_size=50 http_code='401'; GET /trunks?page_size=50 code='401'"),
+}
 
-DEFAULT_NO_NUMBER = {'settings': ('skipped', None, 'needs live_check_number, a spare ExoPhone of the account'),
- 'settings-repost': ('skipped', None, 'needs live_check_number, a spare ExoPhone of the account'),
- 'phone-mode': ('skipped', None, 'needs live_check_number, a spare ExoPhone of the account'),
- 'number-holder': ('skipped', None, 'needs live_check_number, a spare ExoPhone of the account'),
- 'number-elsewhere': ('skipped', None, 'needs live_check_number, a spare ExoPhone of the account'),
- 'child-delete': ('confirmed',
-                  None,
-                  '5 DELETEs on trunk T1 (credentials?id=, destination-uris?id=, whitelisted-ips?id=) answered 2xx; the re-read ACL and destination '
-                  'lists no longer show them'),
- 'id-strings': ('confirmed', None, "6 ids, all strings: '1153', '1154', '1155', '5301'"),
- 'numeric-types': ('confirmed', 'integers', 'every code and count of 40 answers was a JSON integer')}
+DEFAULT_NO_NUMBER = {
+    'settings': ('skipped', None, NO_NUMBER),
+    'settings-repost': ('skipped', None, NO_NUMBER),
+    'phone-mode': ('skipped', None, NO_NUMBER),
+    'number-holder': ('skipped', None, NO_NUMBER),
+    'number-elsewhere': ('skipped', None, NO_NUMBER),
+    'child-delete': (
+        'confirmed', None,
+        '5 DELETEs on trunk T1 (credentials?id=, destination-uris?id=, whitelisted-ips?id=) answered 2xx; the'
+        ' re-read ACL and destination lists no longer show them'),
+    'id-strings': ('confirmed', None, "6 ids, all strings: '1153', '1154', '1155', '5301'"),
+    'numeric-types': ('confirmed', 'integers', 'every code and count of 40 answers was a JSON integer'),
+}
 
-STRICT_NO_NUMBER = {'settings': ('skipped', None, 'needs live_check_number, a spare ExoPhone of the account'),
- 'settings-repost': ('skipped', None, 'needs live_check_number, a spare ExoPhone of the account'),
- 'phone-mode': ('skipped', None, 'needs live_check_number, a spare ExoPhone of the account'),
- 'number-holder': ('skipped', None, 'needs live_check_number, a spare ExoPhone of the account'),
- 'number-elsewhere': ('skipped', None, 'needs live_check_number, a spare ExoPhone of the account'),
- 'child-delete': ('confirmed',
-                  None,
-                  '4 DELETEs on trunk T1 (credentials?id=, destination-uris?id=, whitelisted-ips?id=) answered 2xx; the re-read ACL and destination '
-                  'lists no longer show them'),
- 'id-strings': ('confirmed', None, "5 ids, all strings: '1153', '1154', '5301', '2543'")}
+STRICT_NO_NUMBER = {
+    'settings': ('skipped', None, NO_NUMBER),
+    'settings-repost': ('skipped', None, NO_NUMBER),
+    'phone-mode': ('skipped', None, NO_NUMBER),
+    'number-holder': ('skipped', None, NO_NUMBER),
+    'number-elsewhere': ('skipped', None, NO_NUMBER),
+    'child-delete': (
+        'confirmed', None,
+        '4 DELETEs on trunk T1 (credentials?id=, destination-uris?id=, whitelisted-ips?id=) answered 2xx; the'
+        ' re-read ACL and destination lists no longer show them'),
+    'id-strings': ('confirmed', None, "5 ids, all strings: '1153', '1154', '5301', '2543'"),
+}
 
-READ_ONLY = {'trunk-list': ('skipped', None, 'the account has no trunk to read by its SID'),
- 'envelope': ('confirmed',
-              None,
-              'GET /trunks?page_size=50 -> HTTP 200, with request_id, method, http_code and response {code, status, error_data, data}'),
- 'empty-list': ('confirmed', 'no metadata', 'GET /trunks?page_size=50 -> HTTP 200: "response": [] (no metadata)'),
- 'paging': ('skipped', None, 'the account has no trunk: no list to page through in a read-only run'),
- 'trunk-create': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'trunk-name': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'trunk-name-empty': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'nso-code': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'domain-name': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'domain-name-api': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'duplicate': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'acl-mask': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'acl-mask-api': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'mask-parse': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'batch-207': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'destination-shape': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'destination-whitelist': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'destination-resolves': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'destination-public': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'transport': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'destination-update': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'destination-repost': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'settings': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'settings-repost': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'credentials': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'credential-charset': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'child-missing': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'exophones': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'e164': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'phone-mode': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'number-holder': ('skipped', None, 'needs live_check_number, a spare ExoPhone of the account'),
- 'number-elsewhere': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'child-delete': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'trunk-delete': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'trunk-cascade': ('skipped', None, 'read-only run (live_check_read_only, or check mode): this check writes'),
- 'id-strings': ('skipped', None, 'no entry was created, so no id was seen'),
- 'numeric-types': ('confirmed', 'integers', 'every code and count of 3 answers was a JSON integer')}
+READ_ONLY = {
+    'trunk-list': ('skipped', None, 'the account has no trunk to read by its SID'),
+    'envelope': (
+        'confirmed', None,
+        'GET /trunks?page_size=50 -> HTTP 200, with request_id, method, http_code and response {code, status, error_data, data}'),
+    'empty-list': ('confirmed', 'no metadata', 'GET /trunks?page_size=50 -> HTTP 200: "response": [] (no metadata)'),
+    'paging': ('skipped', None, 'the account has no trunk: no list to page through in a read-only run'),
+    'trunk-create': ('skipped', None, WRITES),
+    'trunk-name': ('skipped', None, WRITES),
+    'trunk-name-empty': ('skipped', None, WRITES),
+    'nso-code': ('skipped', None, WRITES),
+    'domain-name': ('skipped', None, WRITES),
+    'domain-name-api': ('skipped', None, WRITES),
+    'duplicate': ('skipped', None, WRITES),
+    'acl-mask': ('skipped', None, WRITES),
+    'acl-mask-api': ('skipped', None, WRITES),
+    'mask-parse': ('skipped', None, WRITES),
+    'batch-207': ('skipped', None, WRITES),
+    'destination-shape': ('skipped', None, WRITES),
+    'destination-whitelist': ('skipped', None, WRITES),
+    'destination-resolves': ('skipped', None, WRITES),
+    'destination-public': ('skipped', None, WRITES),
+    'transport': ('skipped', None, WRITES),
+    'destination-update': ('skipped', None, WRITES),
+    'destination-repost': ('skipped', None, WRITES),
+    'settings': ('skipped', None, WRITES),
+    'settings-repost': ('skipped', None, WRITES),
+    'credentials': ('skipped', None, WRITES),
+    'credential-charset': ('skipped', None, WRITES),
+    'child-missing': ('skipped', None, WRITES),
+    'exophones': ('skipped', None, WRITES),
+    'e164': ('skipped', None, WRITES),
+    'phone-mode': ('skipped', None, WRITES),
+    'number-holder': ('skipped', None, NO_NUMBER),
+    'number-elsewhere': ('skipped', None, WRITES),
+    'child-delete': ('skipped', None, WRITES),
+    'trunk-delete': ('skipped', None, WRITES),
+    'trunk-cascade': ('skipped', None, WRITES),
+    'id-strings': ('skipped', None, 'no entry was created, so no id was seen'),
+    'numeric-types': ('confirmed', 'integers', 'every code and count of 3 answers was a JSON integer'),
+}
 
-READ_ONLY_NUMBER = {'number-holder': ('skipped', None, 'the number is on no trunk: only a run with writes can map it and see trunk-maps name the trunk'),
- 'numeric-types': ('confirmed', 'integers', 'every code and count of 4 answers was a JSON integer')}
+READ_ONLY_NUMBER = {
+    'number-holder': ('skipped', None, 'the number is on no trunk: only a run with writes can map it and see trunk-maps name the trunk'),
+    'numeric-types': ('confirmed', 'integers', 'every code and count of 4 answers was a JSON integer'),
+}
 
-STRICT_READ_ONLY = {'trunk-missing': ('refuted',
-                   '403/1003',
-                   "GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 403, error 1003: Trunk 'trmum00000000000000000000a1n' is not "
-                   'accessible with this account - the other reading (403/1003 "Authorization failed"); the client reads it as not found too'),
- 'numeric-types': ('refuted',
-                   'strings',
-                   "numbers arrived as strings (the client reads both), e.g. GET /trunks?page_size=50 http_code='200'; GET /trunks?page_size=50 "
-                   "http_code='401'; GET /trunks?page_size=50 code='401'")}
+STRICT_READ_ONLY = {
+    'trunk-missing': (
+        'refuted', '403/1003',
+        "GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 403, error 1003: Trunk 'trmum00000000"
+        '000000000000a1n\' is not accessible with this account - the other reading (403/1003 "Authorization fa'
+        'iled"); the client reads it as not found too'),
+    'numeric-types': (
+        'refuted', 'strings',
+        "numbers arrived as strings (the client reads both), e.g. GET /trunks?page_size=50 http_code='200'; G"
+        "ET /trunks?page_size=50 http_code='401'; GET /trunks?page_size=50 code='401'"),
+}
 
-STRICT_READ_ONLY_NUMBER = {'number-holder': ('skipped', None, 'the number is on no trunk: only a run with writes can map it and see trunk-maps name the trunk')}
+STRICT_READ_ONLY_NUMBER = {
+    'number-holder': ('skipped', None, 'the number is on no trunk: only a run with writes can map it and see trunk-maps name the trunk'),
+}
 
-EXCHANGES_DEFAULT = ['trunk_listing GET /trunks?page_size=50 -> HTTP 200',
- 'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
- 'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 404, error 1003',
- 'main_trunk POST /trunks -> HTTP 200',
- 'trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
- 'empty_settings GET /trunks/T1/settings -> HTTP 200',
- 'acl_32 POST /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_16 POST /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_15 POST /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_bad_mask POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007',
- 'acl_pages GET /trunks/T1/whitelisted-ips?page_size=1 -> HTTP 200',
- 'acl_pages GET /trunks/T1/whitelisted-ips?offset=1&page_size=1 -> HTTP 200',
- 'acl_pages GET /trunks/T1/whitelisted-ips?offset=2&page_size=1 -> HTTP 200',
- 'long_name POST /trunks -> HTTP 400, error 1000',
- 'empty_name POST /trunks -> HTTP 400, error 1001',
- 'loose_nso POST /trunks -> HTTP 400, error 1001',
- 'other_domain POST /trunks -> HTTP 200',
- 'other_domain DELETE /trunks?trunk_sid=T2 -> HTTP 200',
- 'duplicate_trunk POST /trunks -> HTTP 200, code 409, error 1008',
- 'acl_duplicate POST /trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008',
- 'acl_duplicate GET /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1154 -> HTTP 200',
- 'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1155 -> HTTP 200',
- 'acl_trim GET /trunks/T1/whitelisted-ips -> HTTP 200',
- 'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
- 'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
- 'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
- 'setting POST /trunks/T1/settings -> HTTP 200',
- 'setting_repost POST /trunks/T1/settings -> HTTP 200',
- 'settings_list GET /trunks/T1/settings -> HTTP 200',
- 'credential POST /trunks/T1/credentials -> HTTP 200',
- 'credential_list GET /trunks/T1/credentials -> HTTP 200',
- 'credential_update PUT /trunks/T1/credentials/5301 -> HTTP 200',
- 'credential_bad POST /trunks/T1/credentials -> HTTP 400, error 1002',
- 'unknown_credential DELETE /trunks/T1/credentials?id=999999999 -> HTTP 404, error 1000',
- 'non_exophone POST /trunks/T1/phone-numbers -> HTTP 400, error 1002',
- 'not_e164 POST /trunks/T1/phone-numbers -> HTTP 400, error 1001',
- 'number_holder_before GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
- 'destinations_removed DELETE /trunks/T1/destination-uris?id=2543 -> HTTP 200',
- 'destinations_removed DELETE /trunks/T1/destination-uris?id=2544 -> HTTP 200',
- 'destinations_removed GET /trunks/T1/destination-uris -> HTTP 200',
- 'number_map POST /trunks/T1/phone-numbers -> HTTP 200',
- 'number_mode PUT /trunks/T1/phone-numbers/41512 -> HTTP 200',
- 'number_holder_after GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
- 'number_duplicate POST /trunks/T1/phone-numbers -> HTTP 200, code 409, error 1008',
- 'number_elsewhere POST /trunks -> HTTP 200',
- 'number_elsewhere POST /trunks/T3/phone-numbers -> HTTP 200, code 409, error 1008',
- 'number_elsewhere GET /trunks/T3/phone-numbers -> HTTP 200',
- 'number_elsewhere GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
- 'number_elsewhere DELETE /trunks?trunk_sid=T3 -> HTTP 200',
- 'settings_removed DELETE /trunks/T1/settings?name=trunk_external_alias -> HTTP 200',
- 'credential_removed DELETE /trunks/T1/credentials?id=5301 -> HTTP 200',
- 'number_removed DELETE /trunks/T1/phone-numbers?id=41512 -> HTTP 200',
- 'trunk_deleted DELETE /trunks?trunk_sid=T1 -> HTTP 200',
- 'trunk_after_delete GET /trunks/T1/whitelisted-ips -> HTTP 404, error 1003']
+EXCHANGES_DEFAULT = [
+    'trunk_listing GET /trunks?page_size=50 -> HTTP 200',
+    'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
+    'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 404, error 1003',
+    'main_trunk POST /trunks -> HTTP 200',
+    'trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
+    'empty_settings GET /trunks/T1/settings -> HTTP 200',
+    'acl_32 POST /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_16 POST /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_15 POST /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_bad_mask POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007',
+    'acl_pages GET /trunks/T1/whitelisted-ips?page_size=1 -> HTTP 200',
+    'acl_pages GET /trunks/T1/whitelisted-ips?offset=1&page_size=1 -> HTTP 200',
+    'acl_pages GET /trunks/T1/whitelisted-ips?offset=2&page_size=1 -> HTTP 200',
+    'long_name POST /trunks -> HTTP 400, error 1000',
+    'empty_name POST /trunks -> HTTP 400, error 1001',
+    'loose_nso POST /trunks -> HTTP 400, error 1001',
+    'other_domain POST /trunks -> HTTP 200',
+    'other_domain DELETE /trunks?trunk_sid=T2 -> HTTP 200',
+    'duplicate_trunk POST /trunks -> HTTP 200, code 409, error 1008',
+    'acl_duplicate POST /trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008',
+    'acl_duplicate GET /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1154 -> HTTP 200',
+    'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1155 -> HTTP 200',
+    'acl_trim GET /trunks/T1/whitelisted-ips -> HTTP 200',
+    'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
+    'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
+    'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
+    'setting POST /trunks/T1/settings -> HTTP 200',
+    'setting_repost POST /trunks/T1/settings -> HTTP 200',
+    'settings_list GET /trunks/T1/settings -> HTTP 200',
+    'credential POST /trunks/T1/credentials -> HTTP 200',
+    'credential_list GET /trunks/T1/credentials -> HTTP 200',
+    'credential_update PUT /trunks/T1/credentials/5301 -> HTTP 200',
+    'credential_bad POST /trunks/T1/credentials -> HTTP 400, error 1002',
+    'unknown_credential DELETE /trunks/T1/credentials?id=999999999 -> HTTP 404, error 1000',
+    'non_exophone POST /trunks/T1/phone-numbers -> HTTP 400, error 1002',
+    'not_e164 POST /trunks/T1/phone-numbers -> HTTP 400, error 1001',
+    'number_holder_before GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
+    'destinations_removed DELETE /trunks/T1/destination-uris?id=2543 -> HTTP 200',
+    'destinations_removed DELETE /trunks/T1/destination-uris?id=2544 -> HTTP 200',
+    'destinations_removed GET /trunks/T1/destination-uris -> HTTP 200',
+    'number_map POST /trunks/T1/phone-numbers -> HTTP 200',
+    'number_mode PUT /trunks/T1/phone-numbers/41512 -> HTTP 200',
+    'number_holder_after GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
+    'number_duplicate POST /trunks/T1/phone-numbers -> HTTP 200, code 409, error 1008',
+    'number_elsewhere POST /trunks -> HTTP 200',
+    'number_elsewhere POST /trunks/T3/phone-numbers -> HTTP 200, code 409, error 1008',
+    'number_elsewhere GET /trunks/T3/phone-numbers -> HTTP 200',
+    'number_elsewhere GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
+    'number_elsewhere DELETE /trunks?trunk_sid=T3 -> HTTP 200',
+    'settings_removed DELETE /trunks/T1/settings?name=trunk_external_alias -> HTTP 200',
+    'credential_removed DELETE /trunks/T1/credentials?id=5301 -> HTTP 200',
+    'number_removed DELETE /trunks/T1/phone-numbers?id=41512 -> HTTP 200',
+    'trunk_deleted DELETE /trunks?trunk_sid=T1 -> HTTP 200',
+    'trunk_after_delete GET /trunks/T1/whitelisted-ips -> HTTP 404, error 1003',
+]
 
-EXCHANGES_STRICT = ['trunk_listing GET /trunks?page_size=50 -> HTTP 200',
- 'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
- 'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 403, error 1003',
- 'main_trunk POST /trunks -> HTTP 200',
- 'trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
- 'empty_settings GET /trunks/T1/settings -> HTTP 200',
- 'acl_32 POST /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_16 POST /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_15 POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1001',
- 'acl_bad_mask POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007',
- 'acl_pages GET /trunks/T1/whitelisted-ips?page_size=1 -> HTTP 200',
- 'acl_pages GET /trunks/T1/whitelisted-ips?offset=1&page_size=1 -> HTTP 200',
- 'long_name POST /trunks -> HTTP 400, error 1000',
- 'empty_name POST /trunks -> HTTP 200',
- 'empty_name DELETE /trunks?trunk_sid=T2 -> HTTP 200',
- 'loose_nso POST /trunks -> HTTP 400, error 1001',
- 'other_domain POST /trunks -> HTTP 400, error 1001',
- 'duplicate_trunk POST /trunks -> HTTP 200, code 409, error 1008',
- 'acl_duplicate POST /trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008',
- 'acl_duplicate GET /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1154 -> HTTP 200',
- 'acl_trim GET /trunks/T1/whitelisted-ips -> HTTP 200',
- 'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
- 'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
- 'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
- 'setting POST /trunks/T1/settings -> HTTP 200',
- 'setting_repost POST /trunks/T1/settings -> HTTP 207, error 1008',
- 'settings_list GET /trunks/T1/settings -> HTTP 200',
- 'credential POST /trunks/T1/credentials -> HTTP 200',
- 'credential_list GET /trunks/T1/credentials -> HTTP 200',
- 'credential_update PUT /trunks/T1/credentials/5301 -> HTTP 200',
- 'credential_bad POST /trunks/T1/credentials -> HTTP 400, error 1002',
- 'unknown_credential DELETE /trunks/T1/credentials?id=999999999 -> HTTP 404, error 1000',
- 'non_exophone POST /trunks/T1/phone-numbers -> HTTP 404, error 1000',
- 'not_e164 POST /trunks/T1/phone-numbers -> HTTP 400, error 1001',
- 'number_holder_before GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
- 'destinations_removed DELETE /trunks/T1/destination-uris?id=2543 -> HTTP 200',
- 'destinations_removed DELETE /trunks/T1/destination-uris?id=2544 -> HTTP 200',
- 'destinations_removed GET /trunks/T1/destination-uris -> HTTP 200',
- 'number_map POST /trunks/T1/phone-numbers -> HTTP 200',
- 'number_mode PUT /trunks/T1/phone-numbers/41512 -> HTTP 200',
- 'number_holder_after GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
- 'number_duplicate POST /trunks/T1/phone-numbers -> HTTP 200, code 409, error 1008',
- 'number_elsewhere POST /trunks -> HTTP 200',
- 'number_elsewhere POST /trunks/T3/phone-numbers -> HTTP 200, code 409, error 1008',
- 'number_elsewhere GET /trunks/T3/phone-numbers -> HTTP 200',
- 'number_elsewhere GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
- 'number_elsewhere DELETE /trunks?trunk_sid=T3 -> HTTP 200',
- 'settings_removed DELETE /trunks/T1/settings?name=trunk_external_alias -> HTTP 200',
- 'credential_removed DELETE /trunks/T1/credentials?id=5301 -> HTTP 200',
- 'number_removed DELETE /trunks/T1/phone-numbers?id=41512 -> HTTP 200',
- 'trunk_deleted DELETE /trunks?trunk_sid=T1 -> HTTP 200',
- 'trunk_after_delete GET /trunks/T1/whitelisted-ips -> HTTP 403, error 1003']
+EXCHANGES_STRICT = [
+    'trunk_listing GET /trunks?page_size=50 -> HTTP 200',
+    'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
+    'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 403, error 1003',
+    'main_trunk POST /trunks -> HTTP 200',
+    'trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
+    'empty_settings GET /trunks/T1/settings -> HTTP 200',
+    'acl_32 POST /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_16 POST /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_15 POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1001',
+    'acl_bad_mask POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007',
+    'acl_pages GET /trunks/T1/whitelisted-ips?page_size=1 -> HTTP 200',
+    'acl_pages GET /trunks/T1/whitelisted-ips?offset=1&page_size=1 -> HTTP 200',
+    'long_name POST /trunks -> HTTP 400, error 1000',
+    'empty_name POST /trunks -> HTTP 200',
+    'empty_name DELETE /trunks?trunk_sid=T2 -> HTTP 200',
+    'loose_nso POST /trunks -> HTTP 400, error 1001',
+    'other_domain POST /trunks -> HTTP 400, error 1001',
+    'duplicate_trunk POST /trunks -> HTTP 200, code 409, error 1008',
+    'acl_duplicate POST /trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008',
+    'acl_duplicate GET /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1154 -> HTTP 200',
+    'acl_trim GET /trunks/T1/whitelisted-ips -> HTTP 200',
+    'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
+    'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
+    'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
+    'setting POST /trunks/T1/settings -> HTTP 200',
+    'setting_repost POST /trunks/T1/settings -> HTTP 207, error 1008',
+    'settings_list GET /trunks/T1/settings -> HTTP 200',
+    'credential POST /trunks/T1/credentials -> HTTP 200',
+    'credential_list GET /trunks/T1/credentials -> HTTP 200',
+    'credential_update PUT /trunks/T1/credentials/5301 -> HTTP 200',
+    'credential_bad POST /trunks/T1/credentials -> HTTP 400, error 1002',
+    'unknown_credential DELETE /trunks/T1/credentials?id=999999999 -> HTTP 404, error 1000',
+    'non_exophone POST /trunks/T1/phone-numbers -> HTTP 404, error 1000',
+    'not_e164 POST /trunks/T1/phone-numbers -> HTTP 400, error 1001',
+    'number_holder_before GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
+    'destinations_removed DELETE /trunks/T1/destination-uris?id=2543 -> HTTP 200',
+    'destinations_removed DELETE /trunks/T1/destination-uris?id=2544 -> HTTP 200',
+    'destinations_removed GET /trunks/T1/destination-uris -> HTTP 200',
+    'number_map POST /trunks/T1/phone-numbers -> HTTP 200',
+    'number_mode PUT /trunks/T1/phone-numbers/41512 -> HTTP 200',
+    'number_holder_after GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
+    'number_duplicate POST /trunks/T1/phone-numbers -> HTTP 200, code 409, error 1008',
+    'number_elsewhere POST /trunks -> HTTP 200',
+    'number_elsewhere POST /trunks/T3/phone-numbers -> HTTP 200, code 409, error 1008',
+    'number_elsewhere GET /trunks/T3/phone-numbers -> HTTP 200',
+    'number_elsewhere GET /trunk-maps?exophone=+919876543210 -> HTTP 200',
+    'number_elsewhere DELETE /trunks?trunk_sid=T3 -> HTTP 200',
+    'settings_removed DELETE /trunks/T1/settings?name=trunk_external_alias -> HTTP 200',
+    'credential_removed DELETE /trunks/T1/credentials?id=5301 -> HTTP 200',
+    'number_removed DELETE /trunks/T1/phone-numbers?id=41512 -> HTTP 200',
+    'trunk_deleted DELETE /trunks?trunk_sid=T1 -> HTTP 200',
+    'trunk_after_delete GET /trunks/T1/whitelisted-ips -> HTTP 403, error 1003',
+]
 
-EXCHANGES_NO_NUMBER = ['trunk_listing GET /trunks?page_size=50 -> HTTP 200',
- 'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
- 'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 404, error 1003',
- 'main_trunk POST /trunks -> HTTP 200',
- 'trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
- 'empty_settings GET /trunks/T1/settings -> HTTP 200',
- 'acl_32 POST /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_16 POST /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_15 POST /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_bad_mask POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007',
- 'acl_pages GET /trunks/T1/whitelisted-ips?page_size=1 -> HTTP 200',
- 'acl_pages GET /trunks/T1/whitelisted-ips?offset=1&page_size=1 -> HTTP 200',
- 'acl_pages GET /trunks/T1/whitelisted-ips?offset=2&page_size=1 -> HTTP 200',
- 'long_name POST /trunks -> HTTP 400, error 1000',
- 'empty_name POST /trunks -> HTTP 400, error 1001',
- 'loose_nso POST /trunks -> HTTP 400, error 1001',
- 'other_domain POST /trunks -> HTTP 200',
- 'other_domain DELETE /trunks?trunk_sid=T2 -> HTTP 200',
- 'duplicate_trunk POST /trunks -> HTTP 200, code 409, error 1008',
- 'acl_duplicate POST /trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008',
- 'acl_duplicate GET /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1154 -> HTTP 200',
- 'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1155 -> HTTP 200',
- 'acl_trim GET /trunks/T1/whitelisted-ips -> HTTP 200',
- 'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
- 'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
- 'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
- 'credential POST /trunks/T1/credentials -> HTTP 200',
- 'credential_list GET /trunks/T1/credentials -> HTTP 200',
- 'credential_update PUT /trunks/T1/credentials/5301 -> HTTP 200',
- 'credential_bad POST /trunks/T1/credentials -> HTTP 400, error 1002',
- 'unknown_credential DELETE /trunks/T1/credentials?id=999999999 -> HTTP 404, error 1000',
- 'non_exophone POST /trunks/T1/phone-numbers -> HTTP 400, error 1002',
- 'not_e164 POST /trunks/T1/phone-numbers -> HTTP 400, error 1001',
- 'destinations_removed DELETE /trunks/T1/destination-uris?id=2543 -> HTTP 200',
- 'destinations_removed DELETE /trunks/T1/destination-uris?id=2544 -> HTTP 200',
- 'destinations_removed GET /trunks/T1/destination-uris -> HTTP 200',
- 'credential_removed DELETE /trunks/T1/credentials?id=5301 -> HTTP 200',
- 'trunk_deleted DELETE /trunks?trunk_sid=T1 -> HTTP 200',
- 'trunk_after_delete GET /trunks/T1/whitelisted-ips -> HTTP 404, error 1003']
+EXCHANGES_NO_NUMBER = [
+    'trunk_listing GET /trunks?page_size=50 -> HTTP 200',
+    'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
+    'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 404, error 1003',
+    'main_trunk POST /trunks -> HTTP 200',
+    'trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
+    'empty_settings GET /trunks/T1/settings -> HTTP 200',
+    'acl_32 POST /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_16 POST /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_15 POST /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_bad_mask POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007',
+    'acl_pages GET /trunks/T1/whitelisted-ips?page_size=1 -> HTTP 200',
+    'acl_pages GET /trunks/T1/whitelisted-ips?offset=1&page_size=1 -> HTTP 200',
+    'acl_pages GET /trunks/T1/whitelisted-ips?offset=2&page_size=1 -> HTTP 200',
+    'long_name POST /trunks -> HTTP 400, error 1000',
+    'empty_name POST /trunks -> HTTP 400, error 1001',
+    'loose_nso POST /trunks -> HTTP 400, error 1001',
+    'other_domain POST /trunks -> HTTP 200',
+    'other_domain DELETE /trunks?trunk_sid=T2 -> HTTP 200',
+    'duplicate_trunk POST /trunks -> HTTP 200, code 409, error 1008',
+    'acl_duplicate POST /trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008',
+    'acl_duplicate GET /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1154 -> HTTP 200',
+    'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1155 -> HTTP 200',
+    'acl_trim GET /trunks/T1/whitelisted-ips -> HTTP 200',
+    'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
+    'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
+    'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
+    'credential POST /trunks/T1/credentials -> HTTP 200',
+    'credential_list GET /trunks/T1/credentials -> HTTP 200',
+    'credential_update PUT /trunks/T1/credentials/5301 -> HTTP 200',
+    'credential_bad POST /trunks/T1/credentials -> HTTP 400, error 1002',
+    'unknown_credential DELETE /trunks/T1/credentials?id=999999999 -> HTTP 404, error 1000',
+    'non_exophone POST /trunks/T1/phone-numbers -> HTTP 400, error 1002',
+    'not_e164 POST /trunks/T1/phone-numbers -> HTTP 400, error 1001',
+    'destinations_removed DELETE /trunks/T1/destination-uris?id=2543 -> HTTP 200',
+    'destinations_removed DELETE /trunks/T1/destination-uris?id=2544 -> HTTP 200',
+    'destinations_removed GET /trunks/T1/destination-uris -> HTTP 200',
+    'credential_removed DELETE /trunks/T1/credentials?id=5301 -> HTTP 200',
+    'trunk_deleted DELETE /trunks?trunk_sid=T1 -> HTTP 200',
+    'trunk_after_delete GET /trunks/T1/whitelisted-ips -> HTTP 404, error 1003',
+]
 
-EXCHANGES_STRICT_NO_NUMBER = ['trunk_listing GET /trunks?page_size=50 -> HTTP 200',
- 'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
- 'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 403, error 1003',
- 'main_trunk POST /trunks -> HTTP 200',
- 'trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
- 'empty_settings GET /trunks/T1/settings -> HTTP 200',
- 'acl_32 POST /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_16 POST /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_15 POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1001',
- 'acl_bad_mask POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007',
- 'acl_pages GET /trunks/T1/whitelisted-ips?page_size=1 -> HTTP 200',
- 'acl_pages GET /trunks/T1/whitelisted-ips?offset=1&page_size=1 -> HTTP 200',
- 'long_name POST /trunks -> HTTP 400, error 1000',
- 'empty_name POST /trunks -> HTTP 200',
- 'empty_name DELETE /trunks?trunk_sid=T2 -> HTTP 200',
- 'loose_nso POST /trunks -> HTTP 400, error 1001',
- 'other_domain POST /trunks -> HTTP 400, error 1001',
- 'duplicate_trunk POST /trunks -> HTTP 200, code 409, error 1008',
- 'acl_duplicate POST /trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008',
- 'acl_duplicate GET /trunks/T1/whitelisted-ips -> HTTP 200',
- 'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1154 -> HTTP 200',
- 'acl_trim GET /trunks/T1/whitelisted-ips -> HTTP 200',
- 'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
- 'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
- 'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
- 'credential POST /trunks/T1/credentials -> HTTP 200',
- 'credential_list GET /trunks/T1/credentials -> HTTP 200',
- 'credential_update PUT /trunks/T1/credentials/5301 -> HTTP 200',
- 'credential_bad POST /trunks/T1/credentials -> HTTP 400, error 1002',
- 'unknown_credential DELETE /trunks/T1/credentials?id=999999999 -> HTTP 404, error 1000',
- 'non_exophone POST /trunks/T1/phone-numbers -> HTTP 404, error 1000',
- 'not_e164 POST /trunks/T1/phone-numbers -> HTTP 400, error 1001',
- 'destinations_removed DELETE /trunks/T1/destination-uris?id=2543 -> HTTP 200',
- 'destinations_removed DELETE /trunks/T1/destination-uris?id=2544 -> HTTP 200',
- 'destinations_removed GET /trunks/T1/destination-uris -> HTTP 200',
- 'credential_removed DELETE /trunks/T1/credentials?id=5301 -> HTTP 200',
- 'trunk_deleted DELETE /trunks?trunk_sid=T1 -> HTTP 200',
- 'trunk_after_delete GET /trunks/T1/whitelisted-ips -> HTTP 403, error 1003']
+EXCHANGES_STRICT_NO_NUMBER = [
+    'trunk_listing GET /trunks?page_size=50 -> HTTP 200',
+    'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
+    'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 403, error 1003',
+    'main_trunk POST /trunks -> HTTP 200',
+    'trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
+    'empty_settings GET /trunks/T1/settings -> HTTP 200',
+    'acl_32 POST /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_16 POST /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_15 POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1001',
+    'acl_bad_mask POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007',
+    'acl_pages GET /trunks/T1/whitelisted-ips?page_size=1 -> HTTP 200',
+    'acl_pages GET /trunks/T1/whitelisted-ips?offset=1&page_size=1 -> HTTP 200',
+    'long_name POST /trunks -> HTTP 400, error 1000',
+    'empty_name POST /trunks -> HTTP 200',
+    'empty_name DELETE /trunks?trunk_sid=T2 -> HTTP 200',
+    'loose_nso POST /trunks -> HTTP 400, error 1001',
+    'other_domain POST /trunks -> HTTP 400, error 1001',
+    'duplicate_trunk POST /trunks -> HTTP 200, code 409, error 1008',
+    'acl_duplicate POST /trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008',
+    'acl_duplicate GET /trunks/T1/whitelisted-ips -> HTTP 200',
+    'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1154 -> HTTP 200',
+    'acl_trim GET /trunks/T1/whitelisted-ips -> HTTP 200',
+    'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
+    'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
+    'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
+    'credential POST /trunks/T1/credentials -> HTTP 200',
+    'credential_list GET /trunks/T1/credentials -> HTTP 200',
+    'credential_update PUT /trunks/T1/credentials/5301 -> HTTP 200',
+    'credential_bad POST /trunks/T1/credentials -> HTTP 400, error 1002',
+    'unknown_credential DELETE /trunks/T1/credentials?id=999999999 -> HTTP 404, error 1000',
+    'non_exophone POST /trunks/T1/phone-numbers -> HTTP 404, error 1000',
+    'not_e164 POST /trunks/T1/phone-numbers -> HTTP 400, error 1001',
+    'destinations_removed DELETE /trunks/T1/destination-uris?id=2543 -> HTTP 200',
+    'destinations_removed DELETE /trunks/T1/destination-uris?id=2544 -> HTTP 200',
+    'destinations_removed GET /trunks/T1/destination-uris -> HTTP 200',
+    'credential_removed DELETE /trunks/T1/credentials?id=5301 -> HTTP 200',
+    'trunk_deleted DELETE /trunks?trunk_sid=T1 -> HTTP 200',
+    'trunk_after_delete GET /trunks/T1/whitelisted-ips -> HTTP 403, error 1003',
+]
 
 
 def expected(base, *changes):
@@ -606,8 +636,7 @@ def test_read_only_runs(runs):
     assert runs('read-only').report == expected(DEFAULT, READ_ONLY)
     assert runs('read-only-number').report == expected(DEFAULT, READ_ONLY, READ_ONLY_NUMBER)
     assert runs('strict-read-only').report == expected(DEFAULT, READ_ONLY, STRICT_READ_ONLY)
-    assert runs('strict-read-only-number').report == expected(DEFAULT, READ_ONLY, STRICT_READ_ONLY,
-                                                               STRICT_READ_ONLY_NUMBER)
+    assert runs('strict-read-only-number').report == expected(DEFAULT, READ_ONLY, STRICT_READ_ONLY, STRICT_READ_ONLY_NUMBER)
     assert runs('read-only').exchanges == runs('strict-read-only').exchanges[:2] + [EXCHANGES_DEFAULT[2]]
     assert runs('read-only').exchanges == EXCHANGES_DEFAULT[:3]
     assert runs('read-only-number').exchanges == EXCHANGES_DEFAULT[:3] + [
@@ -689,7 +718,8 @@ def test_a_users_trunk_and_number_are_only_read():
         'holder_numbers GET /trunks/T1/phone-numbers -> HTTP 200']
     read_only = Run('default', seed=True, number=USER_NUMBER, read_only=True)
     assert read_only.report['number-holder'] == found['number-holder']
-    assert read_only.report['paging'] == ('confirmed', None, "metadata ['first_page_uri', 'next_page_uri', 'page_size', 'prev_page_uri'] (one trunk: a single page)")
+    assert read_only.report['paging'] == (
+        'confirmed', None, "metadata ['first_page_uri', 'next_page_uri', 'page_size', 'prev_page_uri'] (one trunk: a single page)")
     assert read_only.report['trunk-list'] == ('confirmed', None, '1 trunk(s) listed (HTTP 200); GET /trunks?trunk_sid=T1 found it: users_trunk')
     assert read_only.exchanges[3:] == ['trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
                                        'trunk_pages GET /trunks?offset=0&page_size=1 -> HTTP 200',
