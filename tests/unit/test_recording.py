@@ -223,3 +223,15 @@ def test_a_real_requests_session_by_default():
     session = RecordingSession()
     assert isinstance(session._session, requests.Session)
     assert session.exchanges == [] and session.tag is None and session.redact('abc') == 'abc'
+
+
+def test_a_secret_cut_by_the_excerpt_is_still_redacted():
+    """The answer's text is cut to 140 characters: a secret across the cut must not leave its first part."""
+    secret = 'S3cretTokenValue'
+    text = 'a' * 130 + secret + 'b' * 20
+    session = RecordingSession(FakeSession(Answer(500, text=text)))
+    session.redact = lambda value: value.replace(secret, '********')
+    session.request('GET', BASE + '/trunks')
+    kept = session.exchanges[0].text
+    assert kept == ('a' * 130 + '********' + 'b' * 20)[:rec.EXCERPT_CHARACTERS]
+    assert secret[:10] not in kept
