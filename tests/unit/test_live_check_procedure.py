@@ -22,7 +22,8 @@ import requests
 
 from conftest import ACCOUNT_SID, API_KEY, API_TOKEN, start_simulator
 from exotel_sim.http_server import HttpRequest
-from _fakes import Answer
+from _fakes import Answer, FakeSession
+from _modrun import run_module
 from ansible_collections.exotel.sip_trunking.plugins.module_utils import _live_check as live
 from ansible_collections.exotel.sip_trunking.plugins.module_utils._client import (
     ExotelAuthError, ExotelClient, ExotelDuplicateError, ExotelError, ExotelNotFoundError, ExotelResponseLost, ItemResult,
@@ -1190,3 +1191,466 @@ def test_destination_update_and_repost():
     refused = ok(item(False, error=dict(REFUSED_ITEM, description=None, message='exists')), ex('POST', '/d'))
     assert live.check_destination_repost(judged(destination_batch=first, destination_repost=refused)) == (
         'refuted', 'refused: 400, error 1002: exists - the client compares before posting either way', 'refused')
+
+
+def setting_answer(ok_, error=None):
+    return ItemResult({'name': live.ALIAS, 'value': NUMBER}, ok_, data={'name': live.ALIAS} if ok_ else None, error=error)
+
+
+def test_settings():
+    first = ok(setting_answer(True), ex('POST', '/s'))
+    listed = ok([{'name': 'other', 'value': NUMBER}, {'name': live.ALIAS, 'value': NUMBER}], ex('GET', '/s'))
+    assert live.check_settings(judged(setting=first, settings_list=listed)) == (
+        'confirmed', 'POST {settings: [{name, value}]} -> HTTP 200; GET lists {name: trunk_external_alias, value: +919876543210}')
+    assert live.check_settings(judged(setting=SERVER_ERROR)) == ('refuted', 'POST settings: GET /trunks -> HTTP 500: oops')
+    assert live.check_settings(judged(setting=ok(setting_answer(False), ex('POST', '/s', 207)))) == (
+        'refuted', 'POST settings: POST /s -> HTTP 207: ')
+    other = ok([{'name': live.ALIAS, 'value': '+910000000000'}], ex('GET', '/s'))
+    assert live.check_settings(judged(setting=first, settings_list=other)) == (
+        'refuted', 'GET settings did not list trunk_external_alias=+919876543210: GET /s -> HTTP 200: ')
+    assert live.check_settings(judged(setting=first, settings_list=failed(ExotelError('x'))))[0] == 'refuted'
+
+
+def test_settings_repost():
+    first = ok(setting_answer(True), ex('POST', '/s'))
+    error = {'http_status': 400, 'api_code': 1008, 'description': 'exists'}
+    assert live.check_settings_repost(judged(setting=first, setting_repost=ok(setting_answer(False, error), ex('POST', '/s')))) == (
+        'refuted', 'a second POST of trunk_external_alias was refused: 400, error 1008: exists - the client deletes and re-posts a '
+        'setting to change it', 'duplicate')
+    error = {'http_status': 409, 'api_code': 1002, 'description': 'exists'}
+    assert live.check_settings_repost(judged(setting=first, setting_repost=ok(setting_answer(False, error))))[2] == 'duplicate'
+    error = {'http_status': 400, 'api_code': 1002, 'description': 'no'}
+    assert live.check_settings_repost(judged(setting=first, setting_repost=ok(setting_answer(False, error))))[2] == 'refused'
+    assert live.check_settings_repost(judged(setting=first, setting_repost=ok(setting_answer(False))))[2] == 'refused'
+    assert live.check_settings_repost(judged(setting=first, setting_repost=failed(ExotelDuplicateError('dup'), ex('POST', '/s', 409)))) == (
+        'refuted', 'a second POST of trunk_external_alias was refused: POST /s -> HTTP 409:  - the client deletes and re-posts a '
+        'setting to change it', 'duplicate')
+    assert live.check_settings_repost(judged(setting=first, setting_repost=SERVER_ERROR))[2] == 'refused'
+    with pytest.raises(live.Skip) as skipped:
+        judged(number=None, main_trunk=ok({'trunk_sid': SID})).probe('setting')
+    assert str(skipped.value) == 'needs live_check_number (the caller-ID alias must be a number of the account)'
+
+
+def credential_probes(row=None, listed=None, updated=None):
+    posted = ex('POST', '/c', body=env(row if row is not None else {'id': '5301', 'user_name': 'u'}))
+    return {'credential': ok(row or {'id': '5301'}, posted),
+            'credential_list': ok([], ex('GET', '/c', body={'response': listed if listed is not None else [
+                {'data': {'id': '5301', 'user_name': 'u', 'friendly_name': 'f'}}, {'id': '7', 'user_name': 'v'}, 'x']})),
+            'credential_update': updated or ok({'friendly_name': live.RENAMED}, ex('PUT', '/c/5301'))}
+
+
+def test_credentials():
+    assert live.check_credentials(judged(**credential_probes())) == (
+        'confirmed', "POST -> HTTP 200, id '5301', no password; GET lists 2 row(s) of {friendly_name, id, user_name}; "
+        "PUT friendly_name -> HTTP 200", 'current shape')
+    assert live.check_credentials(judged(**credential_probes(listed=[]))) == (
+        'confirmed', "POST -> HTTP 200, id '5301', no password; GET lists 0 row(s) of {}; PUT friendly_name -> HTTP 200", 'current shape')
+    assert live.check_credentials(judged(credential=SERVER_ERROR)) == ('refuted', 'POST credentials: GET /trunks -> HTTP 500: oops')
+    older = credential_probes()
+    older['credential_list'] = ok([], ex('GET', '/c', body={'response': {'data': {'id': '5301'}}}))
+    assert live.check_credentials(judged(**older)) == (
+        'refuted', 'GET answered the older single-object shape: GET /c -> HTTP 200: {id: 5301}', 'older shape')
+    leaked = credential_probes(listed=[{'data': {'id': '5301', 'password': 'x'}}])
+    assert live.check_credentials(judged(**leaked)) == (
+        'refuted', 'a password came back (masked here): POST /c -> HTTP 200: {id: 5301, user_name: u}; GET /c -> HTTP 200: '
+        '[{data: {id: 5301, password: x}}]')
+    assert live.check_credentials(judged(**credential_probes(row={'id': '1', 'password': None})))[1].startswith('a password came back')
+    assert live.check_credentials(judged(**credential_probes(listed=[{'password': '*'}])))[0] == 'refuted'
+    renamed = credential_probes(updated=ok({'friendly_name': 'zz_check'}, ex('PUT', '/c/5301')))
+    assert live.check_credentials(judged(**renamed)) == ('refuted', 'PUT friendly_name: PUT /c/5301 -> HTTP 200: ')
+    assert live.check_credentials(judged(**credential_probes(updated=SERVER_ERROR)))[1] == 'PUT friendly_name: GET /trunks -> HTTP 500: oops'
+    assert live.check_credentials(judged(**credential_probes(updated=ok(None, ex()))))[0] == 'refuted'
+    with pytest.raises(live.Skip) as skipped:
+        judged(main_trunk=ok({'trunk_sid': SID}), credential=ok({'id': ''})).probe('credential_update')
+    assert str(skipped.value) == 'no credential with an id to update'
+    with pytest.raises(live.Skip):
+        judged(main_trunk=ok({'trunk_sid': SID}), credential=failed(ExotelError('x'), ex())).probe('credential_update')
+    assert live.check_credential_charset(judged(credential_bad=refusal(400, 1002, 'chars')))[0] == 'confirmed'
+
+
+def test_child_missing_and_numbers():
+    assert live.check_child_missing(judged(unknown_credential=ok(None, ex('DELETE', '/c', 200)))) == (
+        'refuted', 'DELETE /c -> HTTP 200: ', '200')
+    assert live.check_exophones(judged(non_exophone=ok({}, ex('GET'), ex('POST', '/p')))) == (
+        'refuted', 'accepted +99912345678 (unmapped again): POST /p -> HTTP 200: ', 'accepted')
+    assert live.check_exophones(judged(non_exophone=failed(ExotelError('x', http_status=500), ex('POST', '/p', 500, text='e')))) == (
+        'refuted', 'POST /p -> HTTP 500: e', '500')
+    assert live.check_e164(judged(not_e164=ok({}, ex('POST', '/p')))) == (
+        'refuted', 'accepted phone_number 12345 (deleted again): POST /p -> HTTP 200: ')
+
+
+def number_probes(mode=None, updated=None, **more):
+    probes = {'main_trunk': ok({'trunk_sid': SID}),
+              'number_map': ok({'id': '41512'}, ex('POST', '/p', body=env({'id': '41512', 'mode': mode}))),
+              'number_mode': updated or ok({'mode': 'flow'}, ex('PUT', '/p/41512'))}
+    probes.update(more)
+    return probes
+
+
+def test_phone_mode():
+    assert live.check_phone_mode(judged(**number_probes())) == (
+        'confirmed', 'mapped without a mode -> mode null; PUT /p/41512 -> HTTP 200: ')
+    assert live.check_phone_mode(judged(**number_probes('pstn'))) == (
+        'confirmed', 'mapped without a mode -> mode pstn; PUT /p/41512 -> HTTP 200: ')
+    assert live.check_phone_mode(judged(**number_probes('flow'))) == (
+        'refuted', "mapped -> mode 'flow'; PUT mode flow: PUT /p/41512 -> HTTP 200: ")
+    assert live.check_phone_mode(judged(**number_probes(updated=ok({'mode': 'pstn'}, ex('PUT')))))[0] == 'refuted'
+    assert live.check_phone_mode(judged(**number_probes(updated=ok(None, ex('PUT')))))[0] == 'refuted'
+    assert live.check_phone_mode(judged(**number_probes(updated=failed(ExotelError('x'), ex('PUT'))))) == (
+        'refuted', "mapped -> mode None; PUT mode flow: PUT /trunks -> HTTP 200: ")
+    with pytest.raises(live.Skip) as skipped:
+        live.check_phone_mode(judged(**number_probes(number_map=SERVER_ERROR)))
+    assert str(skipped.value) == 'the API did not map live_check_number: GET /trunks -> HTTP 500: oops'
+
+
+def test_number_holder():
+    asked = ex('GET', '/trunk-maps', query={'exophone': NUMBER})
+    listed = ok([{'phone_number': '+910'}, {'phone_number': NUMBER}])
+    assert live.check_number_holder(judged(number_holder_before=ok('T7', asked), holder_numbers=listed)) == (
+        'confirmed', 'GET /trunk-maps?exophone=+919876543210 names trunk T7, which lists the number')
+    assert live.check_number_holder(judged(number_holder_before=ok('T7', asked), holder_numbers=ok([{}], ex('GET', '/x')))) == (
+        'refuted', 'GET /trunk-maps?exophone=+919876543210 names trunk T7, which does not list it: GET /x -> HTTP 200: ')
+    assert live.check_number_holder(judged(number_holder_before=ok('T7', asked), holder_numbers=SERVER_ERROR))[0] == 'refuted'
+    assert live.check_number_holder(judged(number_holder_before=ok(None, ex('GET', '/trunk-maps', 500, text='boom')))) == (
+        'refuted', 'GET /trunk-maps failed: GET /trunk-maps -> HTTP 500: boom')
+    assert live.check_number_holder(judged(number_holder_before=ok(None, ex('GET', '/trunk-maps', 300))))[0] == 'refuted'
+    assert live.check_number_holder(judged(number_holder_before=ok(None, ex('GET', '/trunk-maps', 199))))[0] == 'refuted'
+    assert live.check_number_holder(judged(number_holder_before=ok(None, ex('GET', '/trunk-maps', None))))[0] == 'refuted'
+    after = ok('T8', ex('GET', '/trunk-maps', 299))
+    assert live.check_number_holder(judged(number_holder_before=ok(None, ex(status=299)), number_holder_after=after,
+                                           main_trunk=ok({'trunk_sid': 'T9'}))) == (
+        'refuted', 'after mapping it to T9: GET /trunk-maps -> HTTP 299: ')
+    assert live.check_number_holder(judged(number_holder_before=ok(None, ex()), number_holder_after=after,
+                                           main_trunk=ok({'trunk_sid': 'T8'}))) == (
+        'confirmed', 'after mapping: GET /trunk-maps -> HTTP 299: ')
+
+
+def test_a_number_whose_holder_cannot_be_told_is_not_mapped():
+    for before in (ok(None), ok(None, ex(status=500)), ok(None, ex(status=None)), ok(None, ex(status=300))):
+        with pytest.raises(live.Skip) as skipped:
+            judged(main_trunk=ok({'trunk_sid': SID}), number_holder_before=before).probe('number_map')
+        assert str(skipped.value).startswith('GET /trunk-maps did not tell which trunk holds live_check_number, so it is not mapped '
+                                             'here (it could be on a trunk of yours): ')
+
+
+def test_number_elsewhere():
+    probes = number_probes(
+        number_duplicate=failed(ExotelDuplicateError('dup'), ex('POST', '/p', 200, env(code=409, error={'code': 1008}))),
+        number_elsewhere=failed(ExotelDuplicateError('dup', description='held by trunk %s' % SID), ex('POST', '/trunks'),
+                                ex('GET', '/trunks/T2/phone-numbers'), ex('POST', '/trunks/T2/phone-numbers', 409, text='dup')))
+    assert live.check_number_elsewhere(judged(**probes)) == (
+        'confirmed', 'same trunk: HTTP 200, code 409, error 1008; second trunk: POST /trunks/T2/phone-numbers -> HTTP 409: dup; the '
+        'client named the holder %s' % SID, 'one trunk per number')
+    probes['number_elsewhere'] = failed(ExotelDuplicateError('dup', description='held by another trunk'), ex('POST'))
+    assert live.check_number_elsewhere(judged(**probes)) == ('refuted', 'POST /trunks -> HTTP 200: ')
+    probes['number_elsewhere'] = failed(ExotelDuplicateError('dup'), ex('POST'))
+    assert live.check_number_elsewhere(judged(**probes))[0] == 'refuted'
+    probes['number_elsewhere'] = failed(ExotelError(SID), ex('POST'))
+    assert live.check_number_elsewhere(judged(**probes))[0] == 'refuted'
+    probes['number_elsewhere'] = ok({}, ex('POST', '/x'))
+    assert live.check_number_elsewhere(judged(**probes)) == (
+        'refuted', 'a second trunk could map the number the first holds (deleted again): POST /x -> HTTP 200: ', 'two trunks')
+    probes['number_duplicate'] = ok({}, ex('POST', '/p'))
+    assert live.check_number_elsewhere(judged(**probes)) == ('refuted', 'mapping it again on the same trunk: POST /p -> HTTP 200: ')
+
+
+def test_deleting():
+    assert live._delete_forms([ex('DELETE', '/trunks/T1/whitelisted-ips', query={'id': '1'}),
+                               ex('DELETE', '/trunks/T1/settings', query={'name': 'a', 'b': 'c'}),
+                               ex('DELETE', '/trunks/T1/whitelisted-ips', query={'id': '2'})]) == ['settings?b&name=', 'whitelisted-ips?id=']
+    deleted = ok([{'id': '1'}], ex('DELETE', '/trunks/T1/whitelisted-ips', query={'id': '2'}), ex('DELETE', '/trunks', query={'trunk_sid': 'x'}))
+    probes = {'main_trunk': ok({'trunk_sid': SID}), 'acl_trim': deleted, 'destinations_removed': live.Skip('no'),
+              'settings_removed': ok([]), 'credential_removed': ok([], ex('DELETE', '/c', 204)), 'number_removed': ok([])}
+    assert live.check_child_delete(judged(**probes)) == (
+        'confirmed', '2 DELETEs on trunk %s (c?=, whitelisted-ips?id=) answered 2xx; the re-read ACL and destination lists no longer '
+        'show them' % SID)
+    probes['acl_trim'] = ok([{'id': '2'}, {'id': '3'}], ex('DELETE', '/trunks/T1/whitelisted-ips', query={'id': '2'}),
+                            ex('DELETE', '/w', 500, query={'id': '3'}, text='no'))
+    probes['settings_removed'] = SERVER_ERROR
+    probes['credential_removed'] = ok([], ex('DELETE', '/c', 199), ex('DELETE', '/c', 300), ex('DELETE', '/c', None))
+    probes['number_removed'] = ok([{'id': '5'}], ex('DELETE', '/n', query={'id': '5'}))
+    assert live.check_child_delete(judged(**probes)) == (
+        'refuted', "DELETE /w?id=3 -> HTTP 500: no; acl_trim still lists id(s) ['2', '3']; GET /trunks -> HTTP 500: oops; "
+        "DELETE /c -> HTTP 199: ; DELETE /c -> HTTP 300: ; DELETE /c -> no answer (): ")
+    probes = {'main_trunk': ok({'trunk_sid': SID}), 'acl_trim': ok([]), 'destinations_removed': ok([{'id': '4'}], ex('GET')),
+              'settings_removed': ok([]), 'credential_removed': ok([]), 'number_removed': ok([])}
+    with pytest.raises(live.Skip) as skipped:
+        live.check_child_delete(judged(**probes))
+    assert str(skipped.value) == 'nothing was deleted one by one'
+    probes['destinations_removed'] = ok([{'id': '4'}], ex('DELETE', '/d', query={'id': '4'}))
+    assert live.check_child_delete(judged(**probes)) == ('refuted', "destinations_removed still lists id(s) ['4']")
+
+
+def test_trunk_delete_and_cascade():
+    main = ok({'trunk_sid': SID})
+    gone = ok({'trunk_sid': SID}, ex('DELETE', '/c'), ex('DELETE', '/trunks', query={'trunk_sid': SID}), ex('GET', '/trunks'))
+    assert live.check_trunk_delete(judged(main_trunk=main, trunk_deleted=gone)) == ('confirmed', 'DELETE /trunks?trunk_sid=%s -> HTTP 200: ' % SID)
+    for value in ({'trunk_sid': 'other'}, None, [SID]):
+        assert live.check_trunk_delete(judged(main_trunk=main, trunk_deleted=ok(value, ex('DELETE', '/trunks'))))[0] == 'refuted'
+    assert live.check_trunk_delete(judged(main_trunk=main, trunk_deleted=SERVER_ERROR)) == (
+        'refuted', 'the DELETE did not answer with the deleted trunk: GET /trunks -> HTTP 500: oops')
+    with pytest.raises(live.Skip) as skipped:
+        live.check_trunk_cascade(judged(main_trunk=main, trunk_deleted=SERVER_ERROR))
+    assert str(skipped.value) == 'the throw-away trunk could not be deleted'
+    after = failed(ExotelNotFoundError('gone'), ex('GET', '/w', 404, text='x' * 200))
+    assert live.check_trunk_cascade(judged(main_trunk=main, trunk_deleted=gone, acl_32=SERVER_ERROR, trunk_after_delete=after)) == (
+        'confirmed', 'deleted with no entry left; afterwards GET /w -> HTTP 404: %s.... Credentials were deleted first, as the client '
+        'does (the disputed part is not tested)' % ('x' * 117))
+    assert live.check_trunk_cascade(judged(main_trunk=main, trunk_deleted=gone, acl_32=ok(1), trunk_after_delete=ok([], ex())))[1].startswith(
+        'deleted with 1.1.1.1/32 still whitelisted; afterwards GET /trunks -> HTTP 200: . Credentials')
+    assert live.check_trunk_cascade(judged(main_trunk=main, trunk_deleted=gone, acl_32=ok(1), trunk_after_delete=ok([{}], ex()))) == (
+        'refuted', 'trunk %s still answers for its ACL after the delete: GET /trunks -> HTTP 200: ' % SID)
+    assert live.check_trunk_cascade(judged(main_trunk=main, trunk_deleted=gone, acl_32=ok(1), trunk_after_delete=SERVER_ERROR))[0] == 'refuted'
+
+
+# ------------------------------------------------------------------ running, remembering, cleaning up
+
+class Deleter(StubClient):
+    """A client whose deletes are recorded; those of the keys in ``failing`` fail."""
+
+    def __init__(self, failing=()):
+        StubClient.__init__(self)
+        self.failing = failing
+        self.calls = []
+
+    def _delete(self, kind, trunk_sid, key):
+        self.calls.append('%s %s %s' % (kind, trunk_sid, key))
+        if key in self.failing:
+            raise ExotelError('cannot delete %s' % key)
+        return kind + ' gone'
+
+    def delete_trunk(self, sid, label):
+        return self._delete('trunk', label, sid)
+
+    def unmap_phone_number(self, sid, key):
+        return self._delete('phone-numbers', sid, key)
+
+    def delete_whitelisted_ip(self, sid, key):
+        return self._delete('whitelisted-ips', sid, key)
+
+    def delete_destination(self, sid, key):
+        return self._delete('destination-uris', sid, key)
+
+    def delete_setting(self, sid, key):
+        return self._delete('settings', sid, key)
+
+    def delete_credential(self, sid, key):
+        return self._delete('credentials', sid, key)
+
+
+def with_client(client, **options):
+    return live.LiveCheck(client, RecordingSession(object()), 'abc123', **options)
+
+
+def test_cleanup_deletes_children_first_and_reports_what_stays():
+    client = Deleter(failing=('a1', 'c1', 'T2'))
+    check = with_client(client)
+    trunk1 = check.remember('trunk', 'T1', 'T1', 'main')
+    assert trunk1 == live.Created('trunk', 'T1', 'T1', 'main')
+    for kind, key in (('whitelisted-ips', 'a1'), ('credentials', 'c1'), ('destination-uris', 'd1'), ('settings', 's1'),
+                      ('phone-numbers', 'p1'), ('whitelisted-ips', 'a2')):
+        check.remember(kind, 'T1', key, key + '-label')
+    check.remember('trunk', 'T2', 'T2', 'second')
+    check.remember('credentials', 'T2', 'c2', 'c2-label')
+    assert [item.key for item in check.created_of('credentials')] == ['c1', 'c2']
+    assert [item.key for item in check.created_of('credentials', 'T2')] == ['c2']
+    assert check.created_of('trunk', 'T9') == []
+    left = check.cleanup()
+    assert client.calls == ['credentials T2 c2', 'credentials T1 c1', 'settings T1 s1', 'destination-uris T1 d1', 'phone-numbers T1 p1',
+                            'whitelisted-ips T1 a2', 'whitelisted-ips T1 a1', 'trunk second T2', 'trunk main T1']
+    assert left == ['credentials c1-label on trunk T1 (cannot delete c1)', 'trunk second on trunk T2 (cannot delete T2)']
+    assert [item.key for item in check.created] == ['c1', 'T2']
+
+
+def test_a_failed_child_delete_of_a_trunk_that_stays_is_reported():
+    client = Deleter(failing=('a1', 'T1'))
+    check = with_client(client)
+    check.remember('trunk', 'T1', 'T1', 'main')
+    check.remember('whitelisted-ips', 'T1', 'a1', '1.1.1.1/32')
+    check.remember('whitelisted-ips', 'T2', 'a3', '1.2.0.0/16')
+    assert check.cleanup() == ['whitelisted-ips 1.1.1.1/32 on trunk T1 (cannot delete a1)', 'trunk main on trunk T1 (cannot delete T1)']
+    assert check.created == [live.Created('trunk', 'T1', 'T1', 'main'), live.Created('whitelisted-ips', 'T1', 'a1', '1.1.1.1/32')]
+
+
+def test_deleting_a_trunk_forgets_its_children_but_not_its_credentials():
+    check = with_client(Deleter())
+    trunk = check.remember('trunk', 'T1', 'T1', 'main')
+    check.remember('phone-numbers', 'T1', 'p1', NUMBER)
+    cred = check.remember('credentials', 'T1', 'c1', 'u')
+    other = check.remember('phone-numbers', 'T2', 'p2', NUMBER)
+    assert check.delete(trunk) == 'trunk gone'
+    assert check.created == [cred, other]
+    assert check.delete(other) == 'phone-numbers gone' and check.created == [cred]
+    assert check.cleanup() == [] and check.created == []
+
+
+def test_run_judges_every_check_then_cleans_up():
+    client = Deleter()
+    check = with_client(client, number=None, read_only=False)
+    seen = []
+
+    def judge(verdict, *rest):
+        def run(ctx):
+            seen.append(ctx)
+            ctx.remember('settings', 'T1', 'k%d' % len(seen), 'label')
+            return (verdict,) + rest
+        return run
+
+    def skips(_ctx):
+        raise live.Skip('not today')
+    checks = (live.Check('a', (), 'does a', 'judges a', judge('confirmed', 'fine')),
+              live.Check('b', (live.WRITE,), 'does b', 'judges b', judge('refuted', 'bad', 'reading b')),
+              live.Check('c', (live.NUMBER,), 'does c', 'judges c', judge('confirmed', 'never')),
+              live.Check('d', (), 'does d', 'judges d', skips))
+    findings = check.run(checks)
+    assert findings is check.findings and seen == [check, check]
+    assert [finding.to_dict() for finding in findings] == [
+        {'assumption': 'a', 'verdict': 'confirmed', 'evidence': 'fine', 'reading': None, 'checked': 'does a', 'rule': 'judges a'},
+        {'assumption': 'b', 'verdict': 'refuted', 'evidence': 'bad', 'reading': 'reading b', 'checked': 'does b', 'rule': 'judges b'},
+        {'assumption': 'c', 'verdict': 'skipped', 'evidence': NO_NUMBER, 'reading': None, 'checked': 'does c', 'rule': 'judges c'},
+        {'assumption': 'd', 'verdict': 'skipped', 'evidence': 'not today', 'reading': None, 'checked': 'does d', 'rule': 'judges d'}]
+    assert client.calls == ['settings T1 k2', 'settings T1 k1'] and check.left_behind == [] and check.created == []
+    assert check.counts() == {'confirmed': 1, 'refuted': 1, 'skipped': 2}
+    assert check.table(1.25) == ['ASSUMPTION  VERDICT    EVIDENCE',
+                                 'a           confirmed  fine',
+                                 'b           refuted    bad [reading: reading b]',
+                                 'c           skipped    ' + NO_NUMBER,
+                                 'd           skipped    not today',
+                                 '1 confirmed, 1 refuted, 2 skipped; 0 API calls (0 writes) in 1.2 s']
+    read_only = with_client(Deleter(), number=NUMBER, read_only=True)
+    assert [finding.evidence for finding in read_only.run(checks)] == ['fine', WRITES, 'never', 'not today']
+
+
+def test_a_check_that_blows_up_still_cleans_up_and_what_stays_is_shown():
+    client = Deleter(failing=('T1',))
+    check = with_client(client)
+
+    def boom(ctx):
+        ctx.remember('trunk', 'T1', 'T1', 'zz_check_abc123')
+        ctx.remember('settings', 'T1', 'k', 'k')
+        raise RuntimeError('a bug in a check')
+    checks = (live.Check('boom', (), 'fails', 'never', boom), live.Check('later', (), 'd', 'j', lambda ctx: ('confirmed', 'x')))
+    with pytest.raises(RuntimeError):
+        check.run(checks)
+    assert check.findings == [] and client.calls == ['settings T1 k', 'trunk zz_check_abc123 T1']
+    assert check.left_behind == ['trunk zz_check_abc123 on trunk T1 (cannot delete T1)']
+    check.recorder.exchanges = [ex('GET'), ex('POST'), ex('DELETE'), ex('GET')]
+    assert check.api_calls() == (4, 2)
+    table = check.table(0)
+    assert table == ['ASSUMPTION  VERDICT    EVIDENCE', '0 confirmed, 0 refuted, 0 skipped; 4 API calls (2 writes) in 0.0 s',
+                     'LEFT BEHIND (delete by hand): trunk zz_check_abc123 on trunk T1 (cannot delete T1)']
+    assert check.result(3.14159) == {'report': [], 'table': table[:1] + [table[1].replace('0.0 s', '3.1 s')] + table[2:],
+                                     'counts': {'confirmed': 0, 'refuted': 0, 'skipped': 0}, 'api_calls': 4, 'writes': 2,
+                                     'seconds': 3.1, 'trunk_name': 'zz_check_abc123', 'left_behind': check.left_behind}
+    two = with_client(Deleter(failing=('a', 'b')))
+    two.remember('trunk', 'a', 'a', 'x')
+    two.remember('trunk', 'b', 'b', 'y')
+    two.left_behind = two.cleanup()
+    assert two.table(0)[-1] == 'LEFT BEHIND (delete by hand): trunk y on trunk b (cannot delete b); trunk x on trunk a (cannot delete a)'
+
+
+def test_probes_run_once_under_their_own_tag(monkeypatch):
+    calls = []
+    fake = FakeSession(*[Answer(200, {'response': {'code': 200, 'status': 'success', 'data': {'n': index}}}) for index in range(3)])
+    recorder = RecordingSession(fake)
+    client = ExotelClient(ACCOUNT_SID, API_KEY, API_TOKEN, 'https://sim.invalid', session=recorder, trunk_cache='off', max_retries=0,
+                          rate_limit=0)
+    check = live.LiveCheck(client, recorder, 'abc123')
+
+    def outer(ctx):
+        calls.append('outer')
+        ctx.client.call('GET', 'trunks')
+        ctx.probe('inner')
+        ctx.client.call('GET', 'trunks')
+        return 'outer value'
+
+    def inner(ctx):
+        calls.append('inner')
+        assert ctx.recorder.tag == 'inner'
+        ctx.client.call('GET', 'trunks')
+        raise ExotelError('inner failed')
+
+    def skipping(_ctx):
+        calls.append('skipping')
+        raise live.Skip('skipped once')
+    for name, function in (('outer', outer), ('inner', inner), ('skipping', skipping)):
+        monkeypatch.setitem(live.PROBES, name, function)
+    recorder.tag = 'asking'
+    result = check.probe('outer')
+    assert recorder.tag == 'asking' and calls == ['outer', 'inner']
+    assert (result.value, result.error, [exchange.tag for exchange in result.exchanges]) == ('outer value', None, ['outer', 'outer'])
+    inner_probe = check.probe('inner')
+    assert inner_probe.error.message == 'inner failed' and inner_probe.value is None and len(inner_probe.exchanges) == 1
+    assert check.probe('outer') is result and calls == ['outer', 'inner']
+    for _twice in range(2):
+        with pytest.raises(live.Skip) as skipped:
+            check.probe('skipping')
+        assert str(skipped.value) == 'skipped once'
+    assert calls == ['outer', 'inner', 'skipping'] and recorder.tag == 'asking'
+    with pytest.raises(KeyError):
+        check.probe('no such probe')
+
+
+def test_the_throw_away_trunk():
+    assert judged(main_trunk=ok({'trunk_sid': 'T5'})).trunk() == 'T5'
+    with pytest.raises(live.Skip) as skipped:
+        judged(main_trunk=failed(ExotelError('HTTP 500: broke'))).trunk()
+    assert str(skipped.value) == 'needs the throw-away trunk, which the API did not create: HTTP 500: broke'
+    with pytest.raises(live.Skip) as skipped:
+        judged(read_only=True, main_trunk=ok({'trunk_sid': 'T5'})).trunk()
+    assert str(skipped.value) == 'read-only run: no trunk is created'
+
+
+# ------------------------------------------------------------------ trunks the check did not create
+
+def test_a_trunk_of_the_checks_name_that_exists_is_never_touched():
+    sim = simulator('default')
+    try:
+        client = ExotelClient(ACCOUNT_SID, API_KEY, API_TOKEN, sim.url, trunk_cache='off', max_retries=0, rate_limit=0)
+        client.create_trunk('zz_check_abc123', 'ANY-ANY', 'exoteltest.pstn.exotel.com')
+        before = account(sim)
+        check = live_check(sim, number=NUMBER)
+        check.run()
+        found, lines = report(check, sim), exchanges(check, sim)
+        assert account(sim) == before and check.left_behind == []
+    finally:
+        sim.stop()
+    why = 'a trunk named zz_check_abc123 already exists (T1); the check touches no trunk it did not create'
+    assert found['trunk-create'] == ('skipped', None, why)
+    assert found['trunk-name'] == found['acl-mask'] == found['child-delete'] == found['trunk-delete'] == ('skipped', None, why)
+    assert found['number-holder'] == ('skipped', None, why)
+    assert found['envelope'] == found['trunk-create']
+    assert [line for line in lines if not line.startswith(('trunk_listing', 'wrong_token', 'unknown_trunk'))] == [
+        'main_trunk POST /trunks -> HTTP 200, code 409, error 1008',
+        'main_trunk GET /trunks?page_size=50 -> HTTP 200',
+        'number_holder_before GET /trunk-maps?exophone=+919876543210 -> HTTP 200']
+
+
+def test_a_second_trunk_of_the_checks_name_that_exists_is_never_touched():
+    sim = simulator('default')
+    try:
+        client = ExotelClient(ACCOUNT_SID, API_KEY, API_TOKEN, sim.url, trunk_cache='off', max_retries=0, rate_limit=0)
+        client.create_trunk('zz_check_abc123b', 'ANY-ANY', 'exoteltest.pstn.exotel.com')
+        before = account(sim)
+        check = live_check(sim, number=NUMBER)
+        check.run()
+        found = report(check, sim)
+        assert account(sim) == before and check.left_behind == []
+    finally:
+        sim.stop()
+    assert found['number-elsewhere'] == ('skipped', None, 'a trunk named zz_check_abc123b already exists; the check touches no trunk it '
+                                         'did not create')
+    assert found['phone-mode'][0] == found['number-holder'][0] == found['child-delete'][0] == 'confirmed'
+
+
+def test_the_module_runs_the_check_read_only_in_check_mode():
+    sim = simulator('default')
+    try:
+        result = run_module(sim, 'exotel_live_check', check_mode=True, run_id='abc123', number=NUMBER, rate_limit=0)
+        assert [entry for entry in sim.requests() if entry['write']] == []
+    finally:
+        sim.stop()
+    assert result['changed'] is False and result['writes'] == 0 and result['trunk_name'] is None
+    assert dict((entry['assumption'], entry['verdict']) for entry in result['report']) == dict(
+        (fact, verdict) for fact, (verdict, _reading, _evidence) in expected(DEFAULT, READ_ONLY, READ_ONLY_NUMBER).items())
+    assert result['api_calls'] == 4 and result['counts'] == {'confirmed': 5, 'refuted': 0, 'skipped': 37}
