@@ -828,6 +828,11 @@ def test_probe_and_its_helpers():
         failed(ExotelError('it broke')).first()
     assert str(skipped.value) == 'the API was not called (it broke)'
     assert failed(ValueError('plain')).error_text() == 'plain' and ok(1).error_text() == ''
+    error = ExotelError('str of it')
+    error.message = 'its message'   # the client's errors carry a message: it is preferred to str()
+    assert failed(error).error_text() == 'its message'
+    error.message = ''
+    assert failed(error).error_text() == 'str of it'
     assert probe.describe() == 'GET /a -> HTTP 200: ; POST /b -> HTTP 201: '
     assert failed(ExotelError('why')).describe() == 'why'
     long_probe = ok(1, ex(body=env({'k': 'v' * 300})))
@@ -1654,3 +1659,33 @@ def test_the_module_runs_the_check_read_only_in_check_mode():
     assert dict((entry['assumption'], entry['verdict']) for entry in result['report']) == dict(
         (fact, verdict) for fact, (verdict, _reading, _evidence) in expected(DEFAULT, READ_ONLY, READ_ONLY_NUMBER).items())
     assert result['api_calls'] == 4 and result['counts'] == {'confirmed': 5, 'refuted': 0, 'skipped': 37}
+
+
+def test_read_only_paging_follows_the_next_page_of_the_trunk_list():
+    sim = simulator('default')
+    try:
+        client = ExotelClient(ACCOUNT_SID, API_KEY, API_TOKEN, sim.url, trunk_cache='off', max_retries=0, rate_limit=0)
+        for name in ('users_a', 'users_b'):
+            client.create_trunk(name, 'ANY-ANY', 'exoteltest.pstn.exotel.com')
+        check = live_check(sim, read_only=True)
+        check.run()
+        found, lines = report(check, sim), exchanges(check, sim)
+    finally:
+        sim.stop()
+    assert found['paging'] == ('confirmed', None, 'page_size=1 of 2 trunks: next_page_uri /v2/accounts/exoteltest/trunks?offset=1&'
+                                                  'page_size=1 was followed')
+    assert found['trunk-list'] == ('confirmed', None, '2 trunk(s) listed (HTTP 200); GET /trunks?trunk_sid=T1 found it: users_a')
+    assert lines[3:] == ['trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
+                         'trunk_pages GET /trunks?offset=0&page_size=1 -> HTTP 200',
+                         'trunk_pages GET /trunks?offset=1&page_size=1 -> HTTP 200']
+
+
+def test_what_each_check_needs():
+    assert live._needs() == () and live._needs(live.WRITE, live.NUMBER) == ('write', 'number')
+    needs = dict((check.fact, check.needs) for check in live.CHECKS)
+    assert sorted(fact for fact, flags in needs.items() if flags == ()) == [
+        'auth', 'empty-list', 'envelope', 'id-strings', 'numeric-types', 'paging', 'rate-limit', 'regions', 'server-errors',
+        'trunk-list', 'trunk-missing']
+    assert sorted(fact for fact, flags in needs.items() if flags == ('write', 'number')) == [
+        'number-elsewhere', 'phone-mode', 'settings', 'settings-repost']
+    assert needs['number-holder'] == ('number',)
