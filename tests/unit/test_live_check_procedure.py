@@ -1689,3 +1689,46 @@ def test_what_each_check_needs():
     assert sorted(fact for fact, flags in needs.items() if flags == ('write', 'number')) == [
         'number-elsewhere', 'phone-mode', 'settings', 'settings-repost']
     assert needs['number-holder'] == ('number',)
+
+
+class Lister(Deleter):
+    """A Deleter that lists the ACL it is asked for."""
+
+    def list_whitelisted_ips(self, sid):
+        self.calls.append('list %s' % sid)
+        return [{'id': 'a1'}]
+
+
+def test_the_acl_is_trimmed_to_the_32_on_the_checks_trunk_only():
+    for acl_32, deleted in ((ok(({'id': 'a1'}, True)), ['whitelisted-ips T1 a2']),
+                            (failed(ExotelError('refused')), ['whitelisted-ips T1 a2', 'whitelisted-ips T1 a1'])):
+        client = Lister()
+        check = with_client(client)
+        check._probes.update(main_trunk=ok({'trunk_sid': 'T1'}), acl_pages=ok([]), acl_32=acl_32)   # pylint: disable=protected-access
+        for trunk, key in (('T1', 'a1'), ('T1', 'a2'), ('T9', 'a9')):
+            check.remember('whitelisted-ips', trunk, key, key)
+        if not acl_32.ok:
+            check.created.reverse()
+        assert check.probe('acl_trim').value == [{'id': 'a1'}]
+        assert client.calls == deleted + ['list T1']
+        assert [item.key for item in check.created_of('whitelisted-ips', 'T9')] == ['a9']
+
+
+def test_the_mode_is_read_from_the_post_that_mapped_the_number():
+    probes = number_probes()
+    probes['number_map'] = ok({'id': '41512'}, ex('GET', '/p', body=env({'id': '41512', 'mode': 'flow'})),
+                              ex('POST', '/p', body=env({'id': '41512', 'mode': None})))
+    assert live.check_phone_mode(judged(**probes))[0] == 'confirmed'
+
+
+def test_the_holder_named_must_be_the_checks_trunk():
+    probes = number_probes(
+        number_duplicate=failed(ExotelDuplicateError('dup'), ex('POST', '/p', 200, env(code=409, error={'code': 1008}))),
+        number_elsewhere=failed(ExotelDuplicateError('dup', description=None), ex('POST', '/trunks/T2/phone-numbers', 409, text='x' * 200)))
+    probes['main_trunk'] = ok({'trunk_sid': 'X'})
+    assert live.check_number_elsewhere(judged(**probes)) == ('refuted', 'POST /trunks/T2/phone-numbers -> HTTP 409: %s...' % ('x' * 157))
+    probes['number_elsewhere'] = failed(ExotelDuplicateError('dup', description='held by X'),
+                                        ex('POST', '/trunks/T2/phone-numbers', 409, text='y' * 200))
+    assert live.check_number_elsewhere(judged(**probes)) == (
+        'confirmed', 'same trunk: HTTP 200, code 409, error 1008; second trunk: POST /trunks/T2/phone-numbers -> HTTP 409: %s...; the '
+        'client named the holder X' % ('y' * 117), 'one trunk per number')
