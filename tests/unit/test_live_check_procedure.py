@@ -1732,3 +1732,52 @@ def test_the_holder_named_must_be_the_checks_trunk():
     assert live.check_number_elsewhere(judged(**probes)) == (
         'confirmed', 'same trunk: HTTP 200, code 409, error 1008; second trunk: POST /trunks/T2/phone-numbers -> HTTP 409: %s...; the '
         'client named the holder X' % ('y' * 117), 'one trunk per number')
+
+
+class Everything(Lister):
+    """A client for the removal probes: deletes recorded, every list empty but the ACL."""
+
+    def list_destinations(self, sid):
+        self.calls.append('list %s' % sid)
+        return []
+
+
+def test_the_removal_probes_touch_only_the_checks_trunk():
+    skipped = live.Skip('not in this test')
+    for name, kind in (('destinations_removed', 'destination-uris'), ('settings_removed', 'settings'),
+                       ('credential_removed', 'credentials'), ('number_removed', 'phone-numbers'), ('trunk_deleted', 'credentials')):
+        client = Everything()
+        check = with_client(client)
+        check._probes.update(dict((probe, skipped) for probe in (   # pylint: disable=protected-access
+            'destination_batch', 'destination_update', 'destination_repost', 'settings_list', 'credential_update', 'credential_list',
+            'number_duplicate', 'number_mode', 'number_holder_after', 'number_elsewhere')), main_trunk=ok({'trunk_sid': 'T1'}))
+        check.remember(kind, 'T9', 'k9', 'other')
+        check.remember(kind, 'T1', 'k1', 'ours')
+        check.remember('trunk', 'T1', 'T1', 'main')
+        check.probe(name)
+        deleted = [call for call in client.calls if not call.startswith('list')]
+        assert deleted == ['%s T1 k1' % kind] + (['trunk main T1'] if name == 'trunk_deleted' else []), name
+        assert [item.key for item in check.created_of(kind)] == ['k9'], name
+
+
+def test_the_trunk_is_deleted_once_only():
+    check = with_client(Deleter())
+    check._probes['main_trunk'] = ok({'trunk_sid': 'T1'})   # pylint: disable=protected-access
+    check.remember('trunk', 'T2', 'T2', 'other')
+    assert check.probe('trunk_deleted').value is None and check.client.calls == []
+
+
+def test_trunks_that_cannot_be_deleted_are_left_behind_and_named():
+    why = '(Exotel API DELETE trunks failed: HTTP 400, code 400 (error 1001): Invalid parameter; Simulated bad request)'
+    left = ['trunk zz_check_abc123b on trunk T3 ' + why, "trunk 'zz_check_abc123d' on trunk T2 " + why,
+            'trunk zz_check_abc123 on trunk T1 ' + why]
+    run = Run('default', faults=[{'method': 'DELETE', 'path': '/trunks', 'action': 'status', 'status': 400, 'times': 0}],
+              number=NUMBER)
+    assert [short(line, run.url) for line in run.check.left_behind] == left
+    assert [(item.label, short(item.trunk_sid, run.url)) for item in run.check.created] == [
+        ('zz_check_abc123', 'T1'), ("'zz_check_abc123d'", 'T2'), ('zz_check_abc123b', 'T3')]
+    assert run.report['trunk-delete'] == (
+        'refuted', None, 'the DELETE did not answer with the deleted trunk: DELETE /trunks?trunk_sid=T1 -> HTTP 400, error 1001: Simulated '
+        'bad request')
+    assert run.report['number-elsewhere'][0] == 'refuted'
+    assert short(run.result['table'][-1], run.url) == 'LEFT BEHIND (delete by hand): ' + '; '.join(left)
