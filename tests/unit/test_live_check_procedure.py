@@ -1781,3 +1781,104 @@ def test_trunks_that_cannot_be_deleted_are_left_behind_and_named():
         'bad request')
     assert run.report['number-elsewhere'][0] == 'refuted'
     assert short(run.result['table'][-1], run.url) == 'LEFT BEHIND (delete by hand): ' + '; '.join(left)
+
+
+# ------------------------------------------------------------------ an API that accepts what it should refuse
+
+class Accepting(Everything):
+    """A client that creates whatever it is asked to (the probes must delete it again at once)."""
+
+    def create_credential(self, sid, user_name, password, friendly_name=None):
+        self.calls.append('create credential %s %s %s %s' % (sid, user_name, password == self.password, friendly_name))
+        return {'id': 'c-' + user_name}, True
+
+    def map_phone_number(self, sid, number):
+        self.calls.append('map %s %s' % (sid, number))
+        return {'id': 'p' + number}, True
+
+    def call(self, method, path, body=None):
+        self.calls.append('%s %s %s' % (method, path, sorted(body.items())))
+        return {'trunk_sid': 'TX'}
+
+    def add_destinations(self, sid, items, key_of):
+        self.calls.append('add %s %s key %s' % (sid, items, key_of(items[0])))
+        return [ItemResult({'destination': item}, True, data={'id': 'd%d' % index}) for index, item in enumerate(items)]
+
+
+def accepting(failing=()):
+    client = Accepting(failing)
+    check = with_client(client, number=NUMBER)
+    client.password = check.password
+    check._probes['main_trunk'] = ok({'trunk_sid': 'T1'})   # pylint: disable=protected-access
+    return client, check
+
+
+def test_what_is_accepted_by_mistake_is_deleted_at_once():
+    client, check = accepting()
+    for name in ('credential_bad', 'non_exophone', 'not_e164', 'empty_name', 'loose_nso', 'other_domain'):
+        assert check.probe(name).ok, name
+    assert client.calls == [
+        'create credential T1 zz_check_abc123_x False None', 'credentials T1 c-zz_check_abc123_x',
+        'map T1 +99912345678', 'phone-numbers T1 p+99912345678', 'map T1 12345', 'phone-numbers T1 p12345',
+        "POST trunks [('domain_name', 'exoteltest.pstn.exotel.com'), ('nso_code', 'ANY-ANY'), ('trunk_name', '')]", "trunk '' TX",
+        "POST trunks [('domain_name', 'exoteltest.pstn.exotel.com'), ('nso_code', 'any any'), ('trunk_name', 'zz_check_abc123n')]",
+        "trunk 'zz_check_abc123n' TX",
+        "POST trunks [('domain_name', 'zz-check.invalid'), ('nso_code', 'ANY-ANY'), ('trunk_name', 'zz_check_abc123d')]",
+        "trunk 'zz_check_abc123d' TX"]
+    assert check.created == []
+
+
+def test_what_is_accepted_by_mistake_and_cannot_be_deleted_stays_remembered():
+    client, check = accepting(failing=('c-zz_check_abc123_x', 'p+99912345678', 'TX'))
+    for name in ('credential_bad', 'non_exophone', 'long_name'):
+        assert check.probe(name).error.message.startswith('cannot delete'), name
+    assert check.created == [live.Created('credentials', 'T1', 'c-zz_check_abc123_x', 'zz_check_abc123_x'),
+                             live.Created('phone-numbers', 'T1', 'p+99912345678', '+99912345678'),
+                             live.Created('trunk', 'TX', 'TX', "'zz_check_abc123xx'")]
+
+
+def test_what_the_check_creates_on_purpose_is_remembered():
+    client, check = accepting()
+    check._probes.update(acl_trim=ok([]), destinations_removed=ok([]),   # pylint: disable=protected-access
+                         number_holder_before=ok(None, ex(status=200)))
+    assert check.probe('credential').value == {'id': 'c-zz_check_abc123'}
+    assert check.probe('number_map').value == {'id': 'p+919876543210'}
+    batch_answers = check.probe('destination_batch').value
+    assert [answer.data['id'] for answer in batch_answers] == ['d0', 'd1', 'd2', 'd3', 'd4']
+    check._probes['destination_update'] = ok({})   # pylint: disable=protected-access
+    assert check.probe('destination_repost').value.data == {'id': 'd0'}
+    assert client.calls == [
+        'create credential T1 zz_check_abc123 True zz_check', 'map T1 +919876543210',
+        "add T1 ['1.1.1.1:5061;transport=tls', '8.8.8.8:5061;transport=tls', 'zz-check.invalid:5061;transport=tls', "
+        "'203.0.113.50:5061;transport=tls', '1.1.1.1:5060;transport=udp'] key 1.1.1.1:5061;transport=tls",
+        "add T1 ['1.1.1.1:5061;transport=tls'] key 1.1.1.1:5061;transport=tls"]
+    assert check.created == [live.Created('credentials', 'T1', 'c-zz_check_abc123', 'zz_check_abc123'),
+                             live.Created('phone-numbers', 'T1', 'p+919876543210', '+919876543210')] + [
+        live.Created('destination-uris', 'T1', 'd%d' % index, destination) for index, destination in enumerate(
+            ['1.1.1.1:5061;transport=tls', '8.8.8.8:5061;transport=tls', 'zz-check.invalid:5061;transport=tls',
+             '203.0.113.50:5061;transport=tls', '1.1.1.1:5060;transport=udp'])]
+
+
+def test_a_repost_that_answers_another_row_is_remembered():
+    _client, check = accepting()
+    check._probes.update(destination_update=ok({}), destination_batch=ok(   # pylint: disable=protected-access
+        [item(True, {'id': 'd9'})]))
+    check.probe('destination_repost')
+    assert check.created == [live.Created('destination-uris', 'T1', 'd0', '1.1.1.1:5061;transport=tls')]
+    for answer in (item(False, {'id': 'd5'}), item(True, {'id': None}), item(True, None)):
+        _client, check = accepting()
+        check.client.add_destinations = lambda sid, items, key_of, answer=answer: [answer]
+        check._probes.update(destination_update=ok({}), destination_batch=ok([item(True, {'id': 'd9'})]))   # pylint: disable=protected-access
+        check.probe('destination_repost')
+        assert check.created == []
+    _client, check = accepting()
+    check.client.add_destinations = lambda sid, items, key_of: [item(False, {'id': 'd5'}), item(True, None), item(True, {'id': 'd7'})]
+    check._probes.update(acl_trim=ok([]))   # pylint: disable=protected-access
+    check.probe('destination_batch')
+    assert check.created == [live.Created('destination-uris', 'T1', 'd7', '1.1.1.1:5061;transport=tls')]
+
+
+def test_batch_207_reads_the_post():
+    answers = [item(True, GOOD_DEST)]
+    probe = ok(answers, ex('GET', status=200), ex('POST', '/d', 207, {'response': [{}], 'metadata': {'total': 1, 'success': 1, 'failed': 0}}))
+    assert live.check_batch_207(judged(destination_batch=probe))[0] == 'confirmed'
