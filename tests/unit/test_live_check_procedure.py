@@ -1882,3 +1882,55 @@ def test_batch_207_reads_the_post():
     answers = [item(True, GOOD_DEST)]
     probe = ok(answers, ex('GET', status=200), ex('POST', '/d', 207, {'response': [{}], 'metadata': {'total': 1, 'success': 1, 'failed': 0}}))
     assert live.check_batch_207(judged(destination_batch=probe))[0] == 'confirmed'
+
+
+def test_a_batch_that_accepts_everything():
+    answers = [item(True, {'id': 'd%d' % index}, destination=destination) for index, destination in enumerate(
+        ['1.1.1.1:5061;transport=tls', '8.8.8.8:5061;transport=tls', 'zz-check.invalid:5061;transport=tls',
+         '203.0.113.50:5061;transport=tls', '1.1.1.1:5060;transport=udp'])]
+    check = judged(destination_batch=batch(*answers))
+    assert live.check_destination_public(check) == (
+        'refuted', "item 4 (203.0.113.50:5061;transport=tls, a documentation address) was accepted (deleted again): {'id': 'd3'}")
+    assert live.check_transport(check) == (
+        'refuted', "item 5 (1.1.1.1:5060;transport=udp, transport udp) was accepted (deleted again): {'id': 'd4'}")
+    odd = batch(*answers, items={'code': 400}, metadata=None)
+    assert live.check_batch_207(judged(destination_batch=odd))[1].startswith('POST /trunks/T1/destination-uris -> HTTP 207: 0 of 5 items '
+                                                                               'failed; 0 results;')
+    nothing = ok(answers, ex('POST', '/trunks/T1/destination-uris', 207, {'response': None}))
+    assert live.check_batch_207(judged(destination_batch=nothing))[1].startswith('POST /trunks/T1/destination-uris -> HTTP 207: 0 of 5 '
+                                                                                   'items failed; 0 results;')
+
+
+def test_checks_read_the_post_not_the_reads_around_it():
+    read = ex('GET', '/read', 200, env({'id': 'r', 'password': 'p'}, code=409, error={'code': 1008}))
+    dup_trunk = failed(ExotelDuplicateError('dup'), ex('POST', status=409, body=env(code=409, error={'code': 1002})))
+    acl = ok(({}, False), read, ex('POST', '/acl', 200, env(code=400, error={'code': 1001})))
+    assert live.check_duplicate(judged(duplicate_trunk=dup_trunk, acl_duplicate=acl))[0] == 'refuted'
+    main = ok({'trunk_sid': SID}, ex('GET', '/trunks', 203), ex('POST', '/trunks', 200))
+    assert live.check_domain_name(judged(main_trunk=main))[1] == 'domain_name exoteltest.pstn.exotel.com was accepted: HTTP 200'
+    other = ok({'trunk_sid': 'T5'}, ex('GET', '/trunks', 203), ex('POST', '/trunks', 201))
+    assert live.check_domain_name_api(judged(other_domain=other)) == (
+        'confirmed', 'domain_name zz-check.invalid accepted (trunk deleted again): HTTP 201', 'any host name')
+    wide = ok(({'id': '9'}, True), ex('GET', '/w', 203), ex('POST', '/w', 200))
+    assert live.check_acl_mask_api(judged(acl_15=wide)) == ('confirmed', 'a /15 was accepted (removed again): POST /w -> HTTP 200: ', '1-32')
+    probes = credential_probes()
+    probes['credential'] = ok({'id': '5301'}, read, ex('POST', '/c', body=env({'id': '5301'})))
+    assert live.check_credentials(judged(**probes))[0] == 'confirmed'
+
+
+class Settings(Everything):
+    def set_settings(self, sid, settings):
+        self.calls.append('set %s %s' % (sid, sorted(settings.items())))
+        return [ItemResult(settings, True, data={})]
+
+
+def test_the_setting_is_remembered_once_on_the_checks_trunk():
+    client = Settings(failing=(live.ALIAS,))
+    check = with_client(client, number=NUMBER)
+    check._probes['main_trunk'] = ok({'trunk_sid': 'T1'})   # pylint: disable=protected-access
+    check.remember('settings', 'T9', live.ALIAS, 'elsewhere')
+    check.probe('setting')
+    check.probe('setting_repost')
+    assert client.calls == ["set T1 [('trunk_external_alias', '+919876543210')]"] * 2
+    assert check.created == [live.Created('settings', 'T9', live.ALIAS, 'elsewhere'),
+                             live.Created('settings', 'T1', live.ALIAS, live.ALIAS)]
