@@ -917,6 +917,9 @@ def test_trunk_list():
     rows = [{'trunk_sid': 'a', 'trunk_name': 'x'}, {'trunk_sid': '', 'trunk_name': 'y'}, {'trunk_sid': 'c'}, {'trunk_name': 'z'}]
     assert live.check_trunk_list(judged(trunk_listing=ok(rows, ex()))) == (
         'refuted', "listed trunks without trunk_sid/trunk_name: [{'trunk_sid': '', 'trunk_name': 'y'}, {'trunk_sid': 'c'}]")
+    long_rows = [{'trunk_sid': '', 'trunk_name': 'n' * 300}]
+    assert live.check_trunk_list(judged(trunk_listing=ok(long_rows, ex()))) == (
+        'refuted', "listed trunks without trunk_sid/trunk_name: [{'trunk_sid': '', 'trunk_name': '%s..." % ('n' * 163))
     rows = [{'trunk_sid': 'a', 'trunk_name': None}, {'trunk_sid': 'b', 'trunk_name': 'y'}]
     listing = ok(rows, ex(status=200), ex(status=203))
     assert live.check_trunk_list(judged(trunk_listing=listing, trunk_by_sid=ok(('b', None), ex(query={'trunk_sid': 'b'})))) == (
@@ -1019,15 +1022,16 @@ def test_duplicate():
 
 
 def test_numeric_types_and_id_strings():
-    seen = [ex(body={'http_code': '200', 'response': [{'code': 200, 'data': {'mask': '32', 'priority': 1, 'weight': '1', 'note': '3'}}],
-                     'metadata': {'total': '1', 'success': 1, 'failed': '0', 'page_size': '50'}}),
+    seen = [ex(body={'http_code': '200', 'response': [{'code': 200, 'data': {'mask': '32', 'priority': '1', 'weight': '1', 'note': '3'}}],
+                     'metadata': {'total': '1', 'success': '1', 'failed': '0', 'page_size': '50'}}),
             ex(body={'response': {'code': '409', 'error_data': {'code': '1008'}}})]
     assert live.check_numeric_types(judged(seen=seen)) == (
         'refuted', "numbers arrived as strings (the client reads both), e.g. GET /trunks http_code='200'; GET /trunks mask='32'; "
-        "GET /trunks weight='1'", 'strings')
+        "GET /trunks priority='1'", 'strings')
     found = []
     live._number_types(seen[0].body, 'w', found)
-    assert found == ["w http_code='200'", "w mask='32'", "w weight='1'", "w total='1'", "w failed='0'", "w page_size='50'"]
+    assert found == ["w http_code='200'", "w mask='32'", "w priority='1'", "w weight='1'", "w total='1'", "w success='1'", "w failed='0'",
+                     "w page_size='50'"]
     found = []
     live._number_types(seen[1].body, 'w', found)
     assert found == ["w code='409'", "w code='1008'"]
@@ -1036,11 +1040,12 @@ def test_numeric_types_and_id_strings():
     with pytest.raises(live.Skip) as skipped:
         live.check_id_strings(judged(seen=[ex('GET', body=env({'id': 5})), ex('POST', body=env({'id': None})), ex('POST', body=env([]))]))
     assert str(skipped.value) == 'no entry was created, so no id was seen'
-    seen = [ex('POST', '/a', body=env({'id': 5})), ex('PUT', '/p', body=env({'id': 6})),
+    seen = [ex('POST', '/a', body=env({'id': 5})), ex('PUT', '/p', body=env({'id': 6})), ex('POST', '/e', body=env({'id': 3.5})),
+            ex('POST', '/f', body=env({'id': 4})),
             ex('POST', '/b', body={'response': [{'data': {'id': '7'}}, {'data': {'id': None}}, {'data': None}, 'x', {'data': {'id': 8}}]}),
             ex('POST', '/c', body=env({'id': '9'})), ex('GET', '/d', body={'response': [{'data': {'id': 10}}]})]
     assert live.check_id_strings(judged(seen=seen)) == (
-        'refuted', "ids arrived as JSON numbers (the client turns them into strings): [('POST /a', 5), ('POST /b', 8)]")
+        'refuted', "ids arrived as JSON numbers (the client turns them into strings): [('POST /a', 5), ('POST /e', 3.5), ('POST /f', 4)]")
     seen = [ex('POST', '/c', body=env({'id': '9'})), ex('POST', '/b', body={'response': [{'data': {'id': '7'}}]})] * 3
     assert live.check_id_strings(judged(seen=seen)) == ('confirmed', "6 ids, all strings: '9', '9', '9', '7'")
 
@@ -1933,3 +1938,40 @@ def test_the_setting_is_remembered_once_on_the_checks_trunk():
     assert client.calls == ["set T1 [('trunk_external_alias', '+919876543210')]"] * 2
     assert check.created == [live.Created('settings', 'T9', live.ALIAS, 'elsewhere'),
                              live.Created('settings', 'T1', live.ALIAS, live.ALIAS)]
+
+
+class Accepted(Accepting):
+    def add_whitelisted_ip(self, sid, ip, mask):
+        self.calls.append('whitelist %s %s/%s' % (sid, ip, mask))
+        return {'id': ip}, True
+
+
+def test_the_acl_entries_are_remembered_with_their_networks():
+    client = Accepted()
+    check = with_client(client, probe_ip='9.9.9.9')
+    check._probes['main_trunk'] = ok({'trunk_sid': 'T1'})   # pylint: disable=protected-access
+    for name in ('acl_32', 'acl_16', 'acl_15', 'acl_bad_mask'):
+        check.probe(name)
+    assert client.calls == ['whitelist T1 9.9.9.9/32', 'whitelist T1 1.2.0.0/16', 'whitelist T1 1.4.0.0/15', 'whitelist T1 1.6.0.0/-1']
+    assert check.created == [live.Created('whitelisted-ips', 'T1', ip, '%s/%s' % (ip, mask))
+                             for ip, mask in (('9.9.9.9', 32), ('1.2.0.0', 16), ('1.4.0.0', 15), ('1.6.0.0', -1))]
+
+
+def test_the_wrong_token_is_the_checks_own():
+    tokens = []
+
+    class Refusing:
+        def list_trunks(self):
+            raise ExotelAuthError('401', http_status=401)
+
+    def make_client(token):
+        tokens.append(token)
+        return Refusing()
+    check = with_client(StubClient(), make_client=make_client)
+    assert isinstance(check.probe('wrong_token').error, ExotelAuthError) and tokens == ['zz_check_not_a_token']
+
+
+def test_without_a_number_its_holder_is_not_asked_for():
+    with pytest.raises(live.Skip) as skipped:
+        judged(number=None).probe('number_holder_before')
+    assert str(skipped.value) == NO_NUMBER
