@@ -139,9 +139,10 @@ def seed_user_trunk(sim):
     return trunk['trunk_sid']
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture
 def runs():
-    """The runs of this module, each made once when first asked for (a fresh dict per test session)."""
+    """The runs a test asks for, each made when first asked for. Made again for every test, not once per module:
+    mutation testing runs, for a mutant, only the tests during which its function ran."""
     made = {}
 
     def get(name):

@@ -153,6 +153,8 @@ def test_an_exchange_made_by_hand():
     exchange = Exchange('PUT', '/x', {}, {'a': 1})
     assert (exchange.status, exchange.retry_after, exchange.body, exchange.text, exchange.tag) == (None, None, None, '', None)
     assert exchange.outcome() == 'no answer ()' and exchange.request_line() == 'PUT /x'
+    exchange = Exchange('GET', '/y', {'a': '1'}, None, status=429, retry_after='5', body={'response': []}, text='[]', tag='t')
+    assert (exchange.status, exchange.retry_after, exchange.body, exchange.text, exchange.tag) == (429, '5', {'response': []}, '[]', 't')
 
 
 # ------------------------------------------------------------------ what is passed on, what is kept
