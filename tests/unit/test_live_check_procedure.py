@@ -875,6 +875,7 @@ def test_a_new_check_registers_its_passwords_as_secrets():
     check = judged()
     assert check.client.secrets == [check.password, check.refused_password]
     assert re.match(r'^[0-9a-f]{24}$', check.password) and check.domain == 'exoteltest.pstn.exotel.com'
+    assert re.match(r'^zz-[0-9a-f]{16}!$', check.refused_password)
     assert (check.number, check.read_only, check.probe_ip, check.make_client) == (NUMBER, False, '1.1.1.1', None)
     assert (check.created, check.findings, check.left_behind) == ([], [], [])
     assert judged().password != check.password
@@ -1586,6 +1587,7 @@ def test_probes_run_once_under_their_own_tag(monkeypatch):
         raise live.Skip('skipped once')
     for name, function in (('outer', outer), ('inner', inner), ('skipping', skipping)):
         monkeypatch.setitem(live.PROBES, name, function)
+    recorder.exchanges.append(Exchange('GET', '/before', {}, None, status=200, tag='outer'))   # not the probe's own: it came before
     recorder.tag = 'asking'
     result = check.probe('outer')
     assert recorder.tag == 'asking' and calls == ['outer', 'inner']
@@ -1976,3 +1978,13 @@ def test_without_a_number_its_holder_is_not_asked_for():
     with pytest.raises(live.Skip) as skipped:
         judged(number=None).probe('number_holder_before')
     assert str(skipped.value) == NO_NUMBER
+
+
+def test_a_trunk_post_that_answers_no_object_creates_nothing():
+    for answer in (None, [], 'text'):
+        client = Accepting()
+        client.call = lambda method, path, body=None, answer=answer: answer
+        check = with_client(client)
+        check._probes['main_trunk'] = ok({'trunk_sid': 'T1'})   # pylint: disable=protected-access
+        assert check.probe('empty_name').value == answer
+        assert check.created == [] and client.calls == []
