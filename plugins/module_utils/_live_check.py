@@ -508,6 +508,8 @@ def _map_probe_number(ctx, number):
 
 
 def _probe_number_holder_before(ctx):
+    if not ctx.number:
+        raise Skip('needs live_check_number, a spare ExoPhone of the account')
     return ctx.client.find_number_holder(ctx.number)
 
 
