@@ -251,8 +251,9 @@ class LiveCheck:
                 failed.append((item, exc))
         gone = set(item.key for item in pending if item.kind == 'trunk' and item not in self.created)
         # A child of a trunk deleted since went with it - except credentials, whose cascade is disputed.
+        # (A trunk that failed is not gone, so it is always reported.)
         return ['%s %s on trunk %s (%s)' % (item.kind, item.label, item.trunk_sid, exc.message)
-                for item, exc in failed if item.kind in ('trunk', 'credentials') or item.trunk_sid not in gone]
+                for item, exc in failed if item.kind == 'credentials' or item.trunk_sid not in gone]
 
     # ------------------------------------------------------------------ results
 
@@ -378,14 +379,14 @@ def _probe_acl_trim(ctx):
     return ctx.client.list_whitelisted_ips(sid)
 
 
-def _destination(ctx, host, port=5061, transport='tls'):
+def _destination(host, port=5061, transport='tls'):
     return '%s:%d;transport=%s' % (host, port, transport)
 
 
 def _batch_items(ctx):
     """The five destinations of the batch probe: one good, four the API should refuse."""
-    return [_destination(ctx, ctx.probe_ip), _destination(ctx, UNLISTED_IP), _destination(ctx, PROBE_FQDN),
-            _destination(ctx, DOCUMENTATION_IP), _destination(ctx, ctx.probe_ip, 5060, 'udp')]
+    return [_destination(ctx.probe_ip), _destination(UNLISTED_IP), _destination(PROBE_FQDN),
+            _destination(DOCUMENTATION_IP), _destination(ctx.probe_ip, 5060, 'udp')]
 
 
 def _probe_destination_batch(ctx):
