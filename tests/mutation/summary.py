@@ -44,6 +44,12 @@ def main():
     print('score: %d / %d killed = %.1f %%' % (killed, len(judged), 100.0 * killed / max(1, len(judged))))
     for name in survivors:
         print('  %s: %s' % (name, judged[name]))
+    # A listed mutant that a test now kills is no longer equivalent: its line is stale.
+    stale = sorted(name for name in equivalent if found.get(name) in ('killed', 'timeout'))
+    if stale:
+        print('listed as equivalent but killed (remove from equivalent.d): %d' % len(stale))
+        for name in stale:
+            print('  %s' % name)
 
 
 if __name__ == '__main__':

@@ -235,6 +235,7 @@ NOT_ROUTABLE = 'is not a routable unicast address'
     ('192.0.0.1', NOT_ROUTABLE),
     ('198.18.0.1', NOT_ROUTABLE),
     ('0.0.0.0', NOT_ROUTABLE),
+    ('0.1.2.3', NOT_ROUTABLE),
     ('240.0.0.1', NOT_ROUTABLE),
     ('255.255.255.255', NOT_ROUTABLE),
     ('172.31.255.254', PRIVATE),
