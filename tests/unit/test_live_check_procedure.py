@@ -428,7 +428,8 @@ STRICT_READ_ONLY_NUMBER = {
     'number-holder': ('skipped', None, 'the number is on no trunk: only a run with writes can map it and see trunk-maps name the trunk'),
 }
 
-EXCHANGES_DEFAULT = [
+# The exchanges every run with writes makes first, up to the destination probes.
+EXCHANGES_UNTIL_DESTINATIONS = [
     'trunk_listing GET /trunks?page_size=50 -> HTTP 200',
     'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
     'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 404, error 1003',
@@ -456,6 +457,10 @@ EXCHANGES_DEFAULT = [
     'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
     'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
     'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
+]
+
+
+EXCHANGES_DEFAULT = EXCHANGES_UNTIL_DESTINATIONS + [
     'setting POST /trunks/T1/settings -> HTTP 200',
     'setting_repost POST /trunks/T1/settings -> HTTP 200',
     'settings_list GET /trunks/T1/settings -> HTTP 200',
@@ -486,7 +491,8 @@ EXCHANGES_DEFAULT = [
     'trunk_after_delete GET /trunks/T1/whitelisted-ips -> HTTP 404, error 1003',
 ]
 
-EXCHANGES_STRICT = [
+# The same under the strict profile.
+STRICT_EXCHANGES_UNTIL_DESTINATIONS = [
     'trunk_listing GET /trunks?page_size=50 -> HTTP 200',
     'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
     'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 403, error 1003',
@@ -512,6 +518,10 @@ EXCHANGES_STRICT = [
     'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
     'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
     'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
+]
+
+
+EXCHANGES_STRICT = STRICT_EXCHANGES_UNTIL_DESTINATIONS + [
     'setting POST /trunks/T1/settings -> HTTP 200',
     'setting_repost POST /trunks/T1/settings -> HTTP 207, error 1008',
     'settings_list GET /trunks/T1/settings -> HTTP 200',
@@ -542,34 +552,7 @@ EXCHANGES_STRICT = [
     'trunk_after_delete GET /trunks/T1/whitelisted-ips -> HTTP 403, error 1003',
 ]
 
-EXCHANGES_NO_NUMBER = [
-    'trunk_listing GET /trunks?page_size=50 -> HTTP 200',
-    'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
-    'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 404, error 1003',
-    'main_trunk POST /trunks -> HTTP 200',
-    'trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
-    'empty_settings GET /trunks/T1/settings -> HTTP 200',
-    'acl_32 POST /trunks/T1/whitelisted-ips -> HTTP 200',
-    'acl_16 POST /trunks/T1/whitelisted-ips -> HTTP 200',
-    'acl_15 POST /trunks/T1/whitelisted-ips -> HTTP 200',
-    'acl_bad_mask POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007',
-    'acl_pages GET /trunks/T1/whitelisted-ips?page_size=1 -> HTTP 200',
-    'acl_pages GET /trunks/T1/whitelisted-ips?offset=1&page_size=1 -> HTTP 200',
-    'acl_pages GET /trunks/T1/whitelisted-ips?offset=2&page_size=1 -> HTTP 200',
-    'long_name POST /trunks -> HTTP 400, error 1000',
-    'empty_name POST /trunks -> HTTP 400, error 1001',
-    'loose_nso POST /trunks -> HTTP 400, error 1001',
-    'other_domain POST /trunks -> HTTP 200',
-    'other_domain DELETE /trunks?trunk_sid=T2 -> HTTP 200',
-    'duplicate_trunk POST /trunks -> HTTP 200, code 409, error 1008',
-    'acl_duplicate POST /trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008',
-    'acl_duplicate GET /trunks/T1/whitelisted-ips -> HTTP 200',
-    'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1154 -> HTTP 200',
-    'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1155 -> HTTP 200',
-    'acl_trim GET /trunks/T1/whitelisted-ips -> HTTP 200',
-    'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
-    'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
-    'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
+EXCHANGES_NO_NUMBER = EXCHANGES_UNTIL_DESTINATIONS + [
     'credential POST /trunks/T1/credentials -> HTTP 200',
     'credential_list GET /trunks/T1/credentials -> HTTP 200',
     'credential_update PUT /trunks/T1/credentials/5301 -> HTTP 200',
@@ -585,32 +568,7 @@ EXCHANGES_NO_NUMBER = [
     'trunk_after_delete GET /trunks/T1/whitelisted-ips -> HTTP 404, error 1003',
 ]
 
-EXCHANGES_STRICT_NO_NUMBER = [
-    'trunk_listing GET /trunks?page_size=50 -> HTTP 200',
-    'wrong_token GET /trunks?page_size=50 -> HTTP 401, error 1010',
-    'unknown_trunk GET /trunks/trmum00000000000000000000a1n/phone-numbers -> HTTP 403, error 1003',
-    'main_trunk POST /trunks -> HTTP 200',
-    'trunk_by_sid GET /trunks?page_size=50&trunk_sid=T1 -> HTTP 200',
-    'empty_settings GET /trunks/T1/settings -> HTTP 200',
-    'acl_32 POST /trunks/T1/whitelisted-ips -> HTTP 200',
-    'acl_16 POST /trunks/T1/whitelisted-ips -> HTTP 200',
-    'acl_15 POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1001',
-    'acl_bad_mask POST /trunks/T1/whitelisted-ips -> HTTP 400, error 1007',
-    'acl_pages GET /trunks/T1/whitelisted-ips?page_size=1 -> HTTP 200',
-    'acl_pages GET /trunks/T1/whitelisted-ips?offset=1&page_size=1 -> HTTP 200',
-    'long_name POST /trunks -> HTTP 400, error 1000',
-    'empty_name POST /trunks -> HTTP 200',
-    'empty_name DELETE /trunks?trunk_sid=T2 -> HTTP 200',
-    'loose_nso POST /trunks -> HTTP 400, error 1001',
-    'other_domain POST /trunks -> HTTP 400, error 1001',
-    'duplicate_trunk POST /trunks -> HTTP 200, code 409, error 1008',
-    'acl_duplicate POST /trunks/T1/whitelisted-ips -> HTTP 200, code 409, error 1008',
-    'acl_duplicate GET /trunks/T1/whitelisted-ips -> HTTP 200',
-    'acl_trim DELETE /trunks/T1/whitelisted-ips?id=1154 -> HTTP 200',
-    'acl_trim GET /trunks/T1/whitelisted-ips -> HTTP 200',
-    'destination_batch POST /trunks/T1/destination-uris -> HTTP 207, error 1002',
-    'destination_update PUT /trunks/T1/destination-uris/2543 -> HTTP 200',
-    'destination_repost POST /trunks/T1/destination-uris -> HTTP 200',
+EXCHANGES_STRICT_NO_NUMBER = STRICT_EXCHANGES_UNTIL_DESTINATIONS + [
     'credential POST /trunks/T1/credentials -> HTTP 200',
     'credential_list GET /trunks/T1/credentials -> HTTP 200',
     'credential_update PUT /trunks/T1/credentials/5301 -> HTTP 200',
