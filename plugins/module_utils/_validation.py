@@ -212,15 +212,27 @@ def ip_in_acl(ip, acl_entries):
 def public_ipv4_problem(ip):
     """Why the API would refuse ``ip`` as a destination, or None when it is a public address."""
     address = ipaddress.ip_address(ip)
-    if any(address in net for net in DOCUMENTATION_NETWORKS):
+    if _in_any(address, DOCUMENTATION_NETWORKS):
         return 'is a documentation address (RFC 5737), which the API refuses; use your server\'s real public IP'
-    if any(address in net for net in RFC1918_NETWORKS) or address.is_loopback or address.is_link_local:
+    if _in_any(address, RFC1918_NETWORKS) or address.is_loopback or address.is_link_local:
         return 'is a private/loopback address, which the API refuses; use a publicly routable IP or an FQDN'
-    # is_private also covers other special-purpose networks, differently from one Python to the next.
-    if address.is_multicast or address.is_reserved or address.is_unspecified or address.is_private \
-            or any(address in net for net in NON_ROUTABLE_NETWORKS):
+    if _not_unicast_public(address):
         return 'is not a routable unicast address'
     return None
+
+
+def _in_any(address, networks):
+    return any(address in net for net in networks)
+
+
+def _not_unicast_public(address):
+    """Multicast, reserved, unspecified, or another special-purpose network.
+
+    Asked once the named kinds are ruled out: is_private also covers special-purpose networks beyond
+    RFC 1918, differently from one Python to the next.
+    """
+    return address.is_multicast or address.is_reserved or address.is_unspecified or address.is_private \
+        or _in_any(address, NON_ROUTABLE_NETWORKS)
 
 
 def never_matching_source_problem(ip):
@@ -231,13 +243,12 @@ def never_matching_source_problem(ip):
     """
     address = ipaddress.ip_address(ip)
     reasons = (
-        (any(address in net for net in DOCUMENTATION_NETWORKS), 'a documentation address (RFC 5737)'),
+        (_in_any(address, DOCUMENTATION_NETWORKS), 'a documentation address (RFC 5737)'),
         (address.is_loopback, 'a loopback address'),
         (address.is_link_local, 'a link-local address'),
         (address in SHARED_ADDRESS_SPACE, 'a carrier-grade NAT address (RFC 6598)'),
-        (any(address in net for net in RFC1918_NETWORKS), 'a private address (RFC 1918)'),
-        (address.is_multicast or address.is_reserved or address.is_unspecified or address.is_private
-         or any(address in net for net in NON_ROUTABLE_NETWORKS), 'not a unicast public address'),
+        (_in_any(address, RFC1918_NETWORKS), 'a private address (RFC 1918)'),
+        (_not_unicast_public(address), 'not a unicast public address'),
     )
     for applies, what in reasons:
         if applies:
